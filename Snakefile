@@ -1,0 +1,43 @@
+# Reproduces the empirical chapter: validate -> clean -> describe -> reliability -> EFA -> CFA ->
+# correlations -> SEM -> bootstrap shards -> mediation -> hypotheses -> figures -> report.
+# Wiring only: every rule lives in rules/*.smk, every computation in the clusterup package.
+import os
+
+import yaml
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+from clusterup.config import schema_errors
+
+# small matrices: one BLAS thread per job is fastest and lets --cores spread the jobs
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+configfile: "config/config.yaml"
+
+# the config is checked against the schema (and its defaults filled in) before any rule runs
+try:
+    validate(config, "config/schema.yaml")
+except WorkflowError:
+    with open(workflow.source_path("config/schema.yaml"), encoding="utf-8") as _fh:
+        _problems = schema_errors(config, yaml.safe_load(_fh))
+    raise WorkflowError(
+        "the configuration does not match config/schema.yaml:\n  - "
+        + "\n  - ".join(_problems or ["see the schema error above"])
+        + "\n  fix: correct the key(s) above in the config file (config/schema.yaml lists every key, "
+        "its allowed values and its default)"
+    ) from None
+
+
+include: "rules/common.smk"
+include: "rules/validate.smk"
+include: "rules/prepare.smk"
+include: "rules/provenance.smk"
+
+
+rule all:
+    input:
+        "results/validated/config.json",
+        "results/clean/survey_clean.csv",
+        "results/describe/items.csv",
+        "results/provenance.json",

@@ -1,0 +1,356 @@
+"""Loading and cross-checking the user's inputs: config, codebook, model and hypotheses.
+
+The JSON Schema (``config/schema.yaml``) checks the *shape* of the config; this module checks what
+a schema cannot: that the codebook is coherent, that every variable the model names is an item of
+the codebook, that dropped items exist, that hypotheses point at paths and ``:=`` parameters of
+the model.  Every failure is an :class:`~clusterup.errors.InputError` naming the file and key.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import yaml
+
+from .errors import InputError, close_matches
+from .syntax import ModelSyntax, drop_variables, parse_model
+
+HYPOTHESIS_KINDS = ("path", "indirect", "nested")
+
+
+def load_yaml(path: str, what: str) -> object:
+    """Read a YAML file with a clear message on a missing file or a syntax error."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise InputError(f"the {what} file does not exist", file=path,
+                         fix=f"check the path given for the {what} in the config") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise InputError(f"the {what} is not valid YAML ({getattr(exc, 'problem', exc)})", file=path,
+                         where=where, fix="fix the YAML syntax (indentation, colons, quotes)") from None
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    construct: str
+    text: str
+    reverse: bool
+
+
+@dataclass
+class Codebook:
+    """Items, constructs, scale and demographics of the questionnaire."""
+
+    scale_min: float
+    scale_max: float
+    missing_codes: list[float]
+    constructs: dict[str, dict]
+    items: dict[str, Item]
+    demographics: dict[str, dict]
+    source: str = "codebook"
+
+    def items_of(self, construct: str, exclude: set[str] | None = None) -> list[str]:
+        ex = exclude or set()
+        return [i.name for i in self.items.values() if i.construct == construct and i.name not in ex]
+
+    def label(self, construct: str) -> str:
+        return str(self.constructs.get(construct, {}).get("label", construct))
+
+    def to_dict(self) -> dict:
+        return {"scale": {"min": self.scale_min, "max": self.scale_max},
+                "missing_codes": self.missing_codes, "constructs": self.constructs,
+                "items": {k: {"construct": v.construct, "text": v.text, "reverse": v.reverse}
+                          for k, v in self.items.items()},
+                "demographics": self.demographics}
+
+
+def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
+    """Validate and convert a codebook mapping (see SPEC Appendix A)."""
+    if not isinstance(raw, dict):
+        raise InputError("the codebook must be a mapping with scale, items and constructs", file=source)
+    for key in ("scale", "items"):
+        if key not in raw:
+            raise InputError(f"the codebook has no {key!r} section", file=source, where=key,
+                             fix="see config/codebook.yaml for the expected layout")
+    unknown = set(raw) - {"scale", "missing_codes", "constructs", "items", "demographics"}
+    if unknown:
+        k = sorted(unknown)[0]
+        raise InputError(f"unknown codebook key {k!r}"
+                         f"{close_matches(k, ['scale', 'missing_codes', 'constructs', 'items', 'demographics'])}",
+                         file=source, where=k, fix="use scale, missing_codes, constructs, items, demographics")
+    scale = raw["scale"]
+    if not isinstance(scale, dict) or not {"min", "max"} <= set(scale):
+        raise InputError("scale must give min and max", file=source, where="scale",
+                         fix="write e.g. `scale: {min: 1, max: 5}`")
+    try:
+        lo, hi = float(scale["min"]), float(scale["max"])
+    except (TypeError, ValueError):
+        raise InputError("scale min and max must be numbers", file=source, where="scale") from None
+    if not lo < hi:
+        raise InputError(f"scale min ({lo:g}) must be below max ({hi:g})", file=source, where="scale")
+    miss = raw.get("missing_codes") or []
+    if not isinstance(miss, list) or not all(isinstance(m, (int, float)) for m in miss):
+        raise InputError("missing_codes must be a list of numbers", file=source, where="missing_codes",
+                         fix="write e.g. `missing_codes: [9]`")
+    for m in miss:
+        if lo <= m <= hi:
+            raise InputError(f"missing code {m} lies inside the scale {lo:g}-{hi:g}", file=source,
+                             where="missing_codes", fix="use a code outside the answer scale (e.g. 9 or 99)")
+    constructs = raw.get("constructs") or {}
+    if not isinstance(constructs, dict):
+        raise InputError("constructs must be a mapping code -> {label, block}", file=source, where="constructs")
+    items_raw = raw["items"]
+    if not isinstance(items_raw, dict) or not items_raw:
+        raise InputError("items must be a non-empty mapping item -> {construct, text, reverse}",
+                         file=source, where="items")
+    items: dict[str, Item] = {}
+    for name, spec in items_raw.items():
+        where = f"items.{name}"
+        if not isinstance(spec, dict) or "construct" not in spec:
+            raise InputError("each item needs a construct", file=source, where=where,
+                             fix=f"write `{name}: {{construct: ..., text: ..., reverse: false}}`")
+        bad = set(spec) - {"construct", "text", "reverse", "label"}
+        if bad:
+            k = sorted(bad)[0]
+            raise InputError(f"unknown item key {k!r}{close_matches(k, ['construct', 'text', 'reverse'])}",
+                             file=source, where=f"{where}.{k}", fix="use construct, text and reverse")
+        c = str(spec["construct"])
+        if constructs and c not in constructs:
+            raise InputError(f"construct {c!r} is not listed under constructs{close_matches(c, constructs)}",
+                             file=source, where=f"{where}.construct",
+                             fix="add it under constructs or correct the code")
+        rev = spec.get("reverse", False)
+        if not isinstance(rev, bool):
+            raise InputError(f"reverse must be true or false, not {rev!r}", file=source, where=f"{where}.reverse")
+        items[str(name)] = Item(str(name), c, str(spec.get("text", spec.get("label", name))), rev)
+    if not constructs:
+        constructs = {c: {"label": c} for c in dict.fromkeys(i.construct for i in items.values())}
+    constructs = {str(k): (v if isinstance(v, dict) else {"label": str(v)}) for k, v in constructs.items()}
+    demo = raw.get("demographics") or {}
+    if not isinstance(demo, dict):
+        raise InputError("demographics must be a mapping column -> {label, categories}", file=source,
+                         where="demographics")
+    demographics = {}
+    for name, spec in demo.items():
+        spec = spec if isinstance(spec, dict) else {"label": str(spec)}
+        cats = spec.get("categories") or {}
+        if not isinstance(cats, dict):
+            raise InputError("categories must map codes to labels", file=source,
+                             where=f"demographics.{name}.categories", fix="write e.g. {1: \"State-owned\"}")
+        demographics[str(name)] = {"label": str(spec.get("label", name)),
+                                   "categories": {_code_key(k): str(v) for k, v in cats.items()}}
+    return Codebook(lo, hi, [float(m) for m in miss], constructs, items, demographics, source)
+
+
+def _code_key(k) -> str:
+    """Category codes as text ('1', not '1.0'), matching the raw cells."""
+    try:
+        f = float(k)
+        return str(int(f)) if f.is_integer() else str(f)
+    except (TypeError, ValueError):
+        return str(k)
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    id: str
+    statement: str
+    kind: str
+    target: str
+    sign: str = "+"
+    fix_zero: tuple[str, ...] = ()
+    expect: str = "not_significant"
+
+
+def parse_hypotheses(raw: object, source: str = "hypotheses") -> list[Hypothesis]:
+    """Validate the hypotheses list (SPEC Appendix A)."""
+    if not isinstance(raw, list) or not raw:
+        raise InputError("hypotheses must be a non-empty list", file=source,
+                         fix="see config/hypotheses.yaml for the layout")
+    out: list[Hypothesis] = []
+    seen = set()
+    for k, h in enumerate(raw, start=1):
+        where = f"entry {k}"
+        if not isinstance(h, dict):
+            raise InputError("each hypothesis must be a mapping", file=source, where=where)
+        for key in ("id", "statement", "kind"):
+            if key not in h:
+                raise InputError(f"hypothesis has no {key!r}", file=source, where=where,
+                                 fix="give id, statement, kind and target (or fix_zero for nested)")
+        hid = str(h["id"])
+        where = f"hypothesis {hid}"
+        if hid in seen:
+            raise InputError(f"hypothesis id {hid!r} is used twice", file=source, where=where)
+        seen.add(hid)
+        kind = str(h["kind"])
+        if kind not in HYPOTHESIS_KINDS:
+            raise InputError(f"kind {kind!r} is not one of {', '.join(HYPOTHESIS_KINDS)}{close_matches(kind, HYPOTHESIS_KINDS)}",
+                             file=source, where=f"{where}.kind")
+        allowed = {"id", "statement", "kind", "target", "sign", "fix_zero", "expect"}
+        extra = set(h) - allowed
+        if extra:
+            e = sorted(extra)[0]
+            raise InputError(f"unknown key {e!r}{close_matches(e, allowed)}", file=source, where=f"{where}.{e}")
+        sign = str(h.get("sign", "+"))
+        if sign not in ("+", "-"):
+            raise InputError(f"sign must be '+' or '-', not {sign!r}", file=source, where=f"{where}.sign")
+        if kind == "nested":
+            fz = h.get("fix_zero")
+            if not isinstance(fz, list) or not fz:
+                raise InputError("a nested hypothesis needs fix_zero: a list of paths to fix to 0",
+                                 file=source, where=f"{where}.fix_zero",
+                                 fix='write e.g. fix_zero: ["UPG ~ NSC", "UPG ~ TIE"]')
+            expect = str(h.get("expect", "not_significant"))
+            if expect not in ("not_significant", "significant"):
+                raise InputError(f"expect must be not_significant or significant, not {expect!r}",
+                                 file=source, where=f"{where}.expect")
+            out.append(Hypothesis(hid, str(h["statement"]), kind, str(h.get("target", "; ".join(fz))), sign,
+                                  tuple(str(x) for x in fz), expect))
+        else:
+            if "target" not in h:
+                raise InputError("hypothesis has no target", file=source, where=where,
+                                 fix="give a path 'Y ~ X' (kind path) or a := name (kind indirect)")
+            out.append(Hypothesis(hid, str(h["statement"]), kind, str(h["target"]), sign))
+    return out
+
+
+@dataclass
+class Study:
+    """Everything the analysis steps need, loaded and cross-checked."""
+
+    config: dict
+    codebook: Codebook
+    model: ModelSyntax              # as written
+    hypotheses: list[Hypothesis]
+    items_dropped: list[dict] = field(default_factory=list)
+
+    @property
+    def dropped(self) -> list[str]:
+        return [d["item"] for d in self.items_dropped]
+
+    @property
+    def analysis_model(self) -> ModelSyntax:
+        """The model with purified items removed."""
+        return drop_variables(self.model, self.dropped)
+
+    def analysis_items(self) -> list[str]:
+        return [i for i in self.codebook.items if i not in set(self.dropped)]
+
+    def constructs_measured(self) -> dict[str, list[str]]:
+        """First-order constructs of the (purified) model and their items, in model order."""
+        m = self.analysis_model
+        return {f: m.indicators(f) for f in m.first_order}
+
+
+def load_study(config: dict) -> Study:
+    """Load codebook, model and hypotheses named by a (schema-validated) config and cross-check them."""
+    cb = parse_codebook(load_yaml(config["codebook"], "codebook"), config["codebook"])
+    try:
+        with open(config["model"], encoding="utf-8") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        raise InputError("the model file does not exist", file=config["model"],
+                         fix="check `model:` in the config") from None
+    model = parse_model(text, config["model"])
+    hyps = parse_hypotheses(load_yaml(config["hypotheses"], "hypotheses"), config["hypotheses"])
+    study = Study(config, cb, model, hyps, list(config.get("items_dropped") or []))
+    _cross_check(study)
+    return study
+
+
+def _cross_check(study: Study) -> None:
+    cb, model, cfg = study.codebook, study.model, study.config
+    src = cfg["model"]
+    items = list(cb.items)
+    for d in study.items_dropped:
+        if d["item"] not in cb.items:
+            raise InputError(f"items_dropped names {d['item']!r}, which is not an item of the codebook"
+                             f"{close_matches(d['item'], items)}", file="config", where="items_dropped",
+                             fix="use an item name from the codebook")
+    for v in model.observed:
+        if v not in cb.items:
+            line = next((t.line for t in model.terms if v in (t.lhs, t.rhs)), 0)
+            raise InputError(f"the model names {v!r}, which is neither a latent variable nor an item of the "
+                             f"codebook{close_matches(v, items + model.latent)}", file=src, where=f"line {line}",
+                             fix=f"correct the name, or add {v} to the codebook ({cfg['codebook']})")
+    analysis = study.analysis_model
+    for f, ind in study.constructs_measured().items():
+        if len(ind) < 2:
+            raise InputError(f"construct {f!r} keeps {len(ind)} item(s) after items_dropped; reliability and "
+                             f"a measurement model need at least 2", file="config", where="items_dropped",
+                             fix=f"keep at least two items of {f}")
+    for f in model.latent:
+        if not analysis.indicators(f):
+            raise InputError(f"factor {f!r} has no indicators left after items_dropped", file="config",
+                             where="items_dropped", fix=f"keep at least one indicator of {f}")
+    paths = {(t.lhs, t.rhs) for t in model.terms if t.op == "~"}
+    defs = {d.name for d in model.definitions}
+    hsrc = cfg["hypotheses"]
+    import re
+    for h in study.hypotheses:
+        if h.kind == "path":
+            m = re.fullmatch(r"\s*([\w.]+)\s*~\s*([\w.]+)\s*", h.target)
+            if not m or (m.group(1), m.group(2)) not in paths:
+                have = [f"{a} ~ {b}" for a, b in sorted(paths)]
+                raise InputError(f"target {h.target!r} is not a regression path of the model"
+                                 f"{close_matches(h.target, have)}", file=hsrc, where=f"hypothesis {h.id}.target",
+                                 fix=f"use one of: {', '.join(have)}")
+        elif h.kind == "indirect":
+            if h.target not in defs:
+                raise InputError(f"target {h.target!r} is not a := parameter of the model"
+                                 f"{close_matches(h.target, defs)}", file=hsrc, where=f"hypothesis {h.id}.target",
+                                 fix=f"define it in {src} (e.g. `{h.target} := a*b`) or use one of: {', '.join(sorted(defs))}")
+        else:
+            for p in h.fix_zero:
+                m = re.fullmatch(r"\s*([\w.]+)\s*~\s*([\w.]+)\s*", p)
+                if not m or (m.group(1), m.group(2)) not in paths:
+                    raise InputError(f"fix_zero path {p!r} is not a regression path of the model", file=hsrc,
+                                     where=f"hypothesis {h.id}.fix_zero",
+                                     fix="list paths exactly as written in the model, e.g. 'UPG ~ NSC'")
+
+
+def sha256_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def config_hash(config: dict) -> str:
+    """SHA-256 of the resolved config (canonical JSON)."""
+    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def schema_errors(config: dict, schema: dict) -> list[str]:
+    """Readable schema violations: the dotted key, what is wrong and what is allowed."""
+    import jsonschema
+
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    msgs = []
+    for err in sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path)):
+        key = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+        sch = err.schema if isinstance(err.schema, dict) else {}
+        if err.validator == "additionalProperties":
+            allowed = sorted((sch.get("properties") or {}).keys())
+            extra = [k for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
+            for k in extra:
+                full = f"{key}.{k}" if key != "(top level)" else k
+                msgs.append(f"key {full!r} is not allowed{close_matches(k, allowed)}; allowed keys here: "
+                            f"{', '.join(allowed)}")
+            continue
+        hint = ""
+        if "enum" in sch:
+            hint = f"; allowed values: {', '.join(map(str, sch['enum']))}"
+        elif "type" in sch:
+            hint = f"; expected type: {sch['type']}"
+        if "minimum" in sch or "maximum" in sch:
+            hint += f" (range {sch.get('minimum', sch.get('exclusiveMinimum', '-inf'))} to "
+            hint += f"{sch.get('maximum', sch.get('exclusiveMaximum', 'inf'))})"
+        msgs.append(f"key {key!r}: {err.message}{hint}")
+    return msgs

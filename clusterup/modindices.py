@@ -1,0 +1,112 @@
+"""Modification indices and expected parameter changes (Sörbom 1989), as lavaan's ``modindices()``.
+
+Each candidate parameter j (fixed at 0 in the fitted model) is a score test of freeing it, with
+all free parameters θ re-estimated.  With g the gradient of F_ML and H the expected information
+of F (see :mod:`clusterup.ml`) of the model extended by all candidates, evaluated at (θ̂, 0):
+
+    V_j  = H_jj − H_jθ H_θθ⁻¹ H_θj
+    MI_j = (n/2)·g_j² / V_j          (a 1-df χ² statistic; n as in χ² = n·F)
+    EPC_j = −g_j / V_j
+
+Candidates (lavaan's default set): loadings of every latent variable on every observed variable
+it does not already measure (``=~``), residual covariances between observed variables (``~~``),
+and covariances between latent variables that are free to covary (disturbances of endogenous
+factors not linked by a path, exogenous factors) when not already in the model.  Candidates
+whose V_j vanishes (not identified) are dropped.  ``sepc_all`` is the EPC completely
+standardized: loadings by sd(factor)/sd(item), covariances by the two residual SDs.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from .ml import MLProblem
+from .sem import SemResult
+from .spec import Entry, ModelSpec
+
+
+def _candidates(spec: ModelSpec) -> list[Entry]:
+    idx = {v: i for i, v in enumerate(spec.names)}
+    have_a = {(e.row, e.col) for e in spec.entries if e.mat == "A"}
+    have_s = {(e.row, e.col) for e in spec.entries if e.mat == "S"}
+    out: list[Entry] = []
+    for f in spec.latent:
+        for x in spec.observed:
+            if (idx[x], idx[f]) not in have_a:
+                out.append(Entry(f, "=~", x, None, -2, 0.0, "A", idx[x], idx[f], False))
+    obs_ind = spec.observed
+    for a, b in combinations(obs_ind, 2):
+        i, j = idx[a], idx[b]
+        key = (max(i, j), min(i, j))
+        if key not in have_s:
+            out.append(Entry(a, "~~", b, None, -2, 0.0, "S", key[0], key[1], False))
+    # latent covariances: only between variables not connected by a directed path
+    A = np.zeros((spec.m, spec.m))
+    for e in spec.entries:
+        if e.mat == "A":
+            A[e.row, e.col] = 1.0
+    reach = np.linalg.matrix_power(np.eye(spec.m) + A, spec.m) > 0
+    for a, b in combinations(spec.latent, 2):
+        i, j = idx[a], idx[b]
+        key = (max(i, j), min(i, j))
+        if key in have_s or reach[i, j] or reach[j, i]:
+            continue
+        out.append(Entry(a, "~~", b, None, -2, 0.0, "S", key[0], key[1], False))
+    return out
+
+
+def modification_indices(result: SemResult, min_mi: float = 0.0) -> pd.DataFrame:
+    """Modification indices of a fitted model, sorted by MI (largest first).
+
+    Returns
+    -------
+    DataFrame with lhs, op, rhs, mi, epc, sepc_all, p (χ²₁ p-value of the MI).
+    """
+    spec = result.spec
+    cands = _candidates(spec)
+    cols = ["lhs", "op", "rhs", "mi", "epc", "sepc_all", "p"]
+    if not cands:
+        return pd.DataFrame(columns=cols)
+    q = spec.n_free
+    extra = [Entry(c.lhs, c.op, c.rhs, None, q + k, 0.0, c.mat, c.row, c.col, False)
+             for k, c in enumerate(cands)]
+    ext = ModelSpec(spec.observed, spec.latent, list(spec.entries) + extra, q + len(extra),
+                    spec.definitions, spec.source, spec.labels)
+    pr = MLProblem(ext)
+    theta = np.concatenate([result.theta, np.zeros(len(extra))])
+    logdet_S = np.linalg.slogdet(result.S)[1]
+    f, g, H = pr.value_grad_info(theta, result.S, logdet_S, want_info=True)
+    H11 = H[:q, :q]
+    H21 = H[q:, :q]
+    try:
+        sol = np.linalg.solve(H11, H21.T)
+    except np.linalg.LinAlgError:
+        sol = np.linalg.lstsq(H11, H21.T, rcond=None)[0]
+    V = np.diag(H[q:, q:]) - np.einsum("ij,ji->i", H21, sol)
+    gj = g[q:]
+    n = result.n_mult
+    scale = np.maximum(np.abs(np.diag(H[q:, q:])), 1e-300)
+    ok = V > 1e-8 * scale
+    mi = np.where(ok, (n / 2.0) * gj ** 2 / np.where(ok, V, 1.0), np.nan)
+    epc = np.where(ok, -gj / np.where(ok, V, 1.0), np.nan)
+    Vall = result.implied_all()
+    sd = np.sqrt(np.diag(Vall))
+    _, S = result.matrices()
+    rows = []
+    for c, m_, e_, good in zip(cands, mi, epc, ok):
+        if not good:
+            continue
+        if c.op == "=~":
+            sepc = e_ * sd[c.col] / sd[c.row]
+        else:
+            denom = np.sqrt(abs(S[c.row, c.row] * S[c.col, c.col]))
+            sepc = e_ / denom if denom > 0 else np.nan
+        rows.append({"lhs": c.lhs, "op": c.op, "rhs": c.rhs, "mi": float(m_), "epc": float(e_),
+                     "sepc_all": float(sepc)})
+    table = pd.DataFrame(rows, columns=cols[:-1])
+    from scipy import stats
+    table["p"] = stats.chi2.sf(table["mi"], 1)
+    table = table[table["mi"] >= min_mi].sort_values("mi", ascending=False, kind="mergesort")
+    return table.reset_index(drop=True)

@@ -1,0 +1,402 @@
+"""Fitting a model: semopy as the estimator, our ML layer as verifier and for everything semopy lacks.
+
+``fit_sem`` is the only place the stateful ``semopy.Model`` lives: it is built, fitted and
+discarded inside one function, and only numbers leave it.  Its estimates are then refined by our
+own ML optimiser (:mod:`clusterup.ml`) to a gradient below ``tol`` — semopy's SLSQP stops early
+(HS1939 x3 loading 0.7292 vs lavaan's 0.7294) — and the difference between the two solvers is
+recorded (``solver_max_diff``), so every fit is checked by a second solver.
+
+Likelihood conventions (SPEC §6):
+
+* ``wishart`` — S with divisor N − 1, χ² = (N − 1)·F (AMOS's CMIN; lavaan ``likelihood="wishart"``)
+* ``normal``  — S with divisor N,     χ² = N·F     (lavaan's default)
+
+Standard errors come from the expected information, vcov = (2/n)·H⁻¹ (lavaan's default for ML);
+z = est / se and two-sided normal p.  Standardized estimates are completely standardized
+(lavaan ``std.all``): loadings and regressions scaled by model-implied SDs, variances divided by
+the model-implied variance, covariances divided by the square roots of the two (residual)
+variances (lavaan's ``cov.std = TRUE``).
+"""
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .errors import EstimationError, InputError
+from .ml import MLFit, MLProblem, start_values
+from .spec import ModelSpec, build_spec
+from .syntax import ModelSyntax
+
+LIKELIHOODS = ("wishart", "normal")
+
+
+def sample_moments(data: pd.DataFrame, variables: list[str], likelihood: str) -> tuple[np.ndarray, int]:
+    """Sample covariance matrix of ``variables`` under the likelihood convention, and N."""
+    if likelihood not in LIKELIHOODS:
+        raise InputError(f"unknown likelihood {likelihood!r}", where="estimation.likelihood",
+                         fix="use 'wishart' (AMOS, (N-1)·F) or 'normal' (lavaan default, N·F)")
+    X = data[variables].to_numpy(dtype=float)
+    n = X.shape[0]
+    S = np.cov(X, rowvar=False, ddof=1 if likelihood == "wishart" else 0)
+    return np.atleast_2d(S), n
+
+
+def n_multiplier(n_obs: int, likelihood: str) -> int:
+    """The n in χ² = n·F: N − 1 for ``wishart``, N for ``normal``."""
+    return n_obs - 1 if likelihood == "wishart" else n_obs
+
+
+@dataclass
+class SemResult:
+    """A fitted covariance-structure model; numbers only (no semopy objects)."""
+
+    spec: ModelSpec
+    theta: np.ndarray
+    S: np.ndarray
+    n_obs: int
+    likelihood: str
+    ml: MLFit
+    vcov: np.ndarray
+    solver_max_diff: float | None = None
+    semopy_message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    # ---- basic quantities --------------------------------------------------------------------
+    @property
+    def n_mult(self) -> int:
+        return n_multiplier(self.n_obs, self.likelihood)
+
+    @property
+    def fmin(self) -> float:
+        return self.ml.fmin
+
+    @property
+    def chi2(self) -> float:
+        return self.n_mult * self.ml.fmin
+
+    @property
+    def df(self) -> int:
+        return self.spec.df
+
+    @property
+    def problem(self) -> MLProblem:
+        pr = getattr(self, "_problem", None)
+        if pr is None:
+            pr = self._problem = MLProblem(self.spec)
+        return pr
+
+    @property
+    def Sigma(self) -> np.ndarray:
+        return self.problem.sigma(self.theta)
+
+    def implied_all(self) -> np.ndarray:
+        """Model-implied covariance of all variables (observed then latent)."""
+        return self.problem.implied(self.theta)[3]
+
+    def matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.problem.matrices(self.theta)
+
+    @property
+    def se(self) -> np.ndarray:
+        return np.sqrt(np.clip(np.diag(self.vcov), 0, None))
+
+    # ---- tables ------------------------------------------------------------------------------
+    def entry_values(self) -> np.ndarray:
+        return np.array([self.theta[e.free] if e.free >= 0 else e.value for e in self.spec.entries])
+
+    def std_values(self) -> np.ndarray:
+        """Completely standardized value of every entry (lavaan std.all)."""
+        V = self.implied_all()
+        sd = np.sqrt(np.clip(np.diag(V), 1e-300, None))
+        A, S = self.matrices()
+        out = []
+        for e, est in zip(self.spec.entries, self.entry_values()):
+            if e.mat == "A":
+                out.append(est * sd[e.col] / sd[e.row])
+            elif e.row == e.col:
+                out.append(est / V[e.row, e.row])
+            else:
+                denom = np.sqrt(abs(S[e.row, e.row] * S[e.col, e.col]))
+                out.append(est / denom if denom > 0 else np.nan)
+        return np.array(out)
+
+    def estimates(self) -> pd.DataFrame:
+        """Appendix B estimates table: lhs, op, rhs, label, est, se, z, p, std_all (+ free)."""
+        se_free = self.se
+        rows = []
+        std = self.std_values()
+        for e, est, s in zip(self.spec.entries, self.entry_values(), std):
+            if e.free >= 0:
+                se = float(se_free[e.free])
+                z = est / se if se > 0 else np.nan
+                p = float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else np.nan
+            else:
+                se = z = p = np.nan
+            rows.append({"lhs": e.lhs, "op": e.op, "rhs": e.rhs, "label": e.label or "",
+                         "est": float(est), "se": se, "z": z, "p": p, "std_all": float(s),
+                         "free": e.free >= 0})
+        table = pd.DataFrame(rows)
+        defined = self.defined()
+        if len(defined):
+            table = pd.concat([table, defined.assign(free=False)], ignore_index=True)
+        return table
+
+    def label_values(self, standardized: bool = False) -> dict[str, float]:
+        vals = self.std_values() if standardized else self.entry_values()
+        out: dict[str, float] = {}
+        for e, v in zip(self.spec.entries, vals):
+            if e.label and e.label not in out:
+                out[e.label] = float(v)
+        return out
+
+    def defined(self) -> pd.DataFrame:
+        """``:=`` parameters: estimate, delta-method SE, z, p and the standardized value."""
+        defs = self.spec.definitions
+        if not defs.definitions:
+            return pd.DataFrame(columns=["lhs", "op", "rhs", "label", "est", "se", "z", "p", "std_all"])
+        q = self.spec.n_free
+        vals = self.label_values()
+        grads = {}
+        for e in self.spec.entries:
+            if e.label and e.label not in grads:
+                g = np.zeros(q)
+                if e.free >= 0:
+                    g[e.free] = 1.0
+                grads[e.label] = g
+        est, jac = defs.evaluate(vals, grads, q)
+        std_est, _ = defs.evaluate(self.label_values(standardized=True))
+        var = np.einsum("ij,jk,ik->i", jac, self.vcov, jac)
+        se = np.sqrt(np.clip(var, 0, None))
+        z = np.divide(est, se, out=np.full_like(est, np.nan), where=se > 0)
+        p = 2 * stats.norm.sf(np.abs(z))
+        return pd.DataFrame({"lhs": defs.names, "op": ":=",
+                             "rhs": [d.text for d in defs.definitions], "label": defs.names,
+                             "est": est, "se": se, "z": z, "p": p, "std_all": std_est})
+
+    def r_squared(self) -> pd.DataFrame:
+        """R² of every endogenous variable: 1 − residual variance / model-implied variance."""
+        V = self.implied_all()
+        _, S = self.matrices()
+        idx = {v: i for i, v in enumerate(self.spec.names)}
+        lat = set(self.spec.latent)
+        rows = []
+        for v in self.spec.endogenous():
+            i = idx[v]
+            rows.append({"variable": v, "kind": "latent" if v in lat else "observed",
+                         "r2": float(1 - S[i, i] / V[i, i])})
+        return pd.DataFrame(rows)
+
+    def effects(self) -> pd.DataFrame:
+        """Direct, indirect and total effects among structural variables, raw and standardized.
+
+        Total effects T = (I − A)⁻¹ − I, indirect = T − A (Bollen 1987); standardized by the
+        model-implied SDs, T*_ij = T_ij · sd_j / sd_i.
+        """
+        A, _ = self.matrices()
+        m = self.spec.m
+        T = np.linalg.inv(np.eye(m) - A) - np.eye(m)
+        V = self.implied_all()
+        sd = np.sqrt(np.diag(V))
+        structural = _unique([x for e in self.spec.entries if e.op == "~" for x in (e.rhs, e.lhs)])
+        idx = {v: i for i, v in enumerate(self.spec.names)}
+        rows = []
+        for to in structural:
+            for frm in structural:
+                i, j = idx[to], idx[frm]
+                if i == j or abs(T[i, j]) < 1e-15 and abs(A[i, j]) < 1e-15:
+                    continue
+                scale = sd[j] / sd[i]
+                rows.append({"from": frm, "to": to,
+                             "direct": A[i, j], "indirect": T[i, j] - A[i, j], "total": T[i, j],
+                             "direct_std": A[i, j] * scale, "indirect_std": (T[i, j] - A[i, j]) * scale,
+                             "total_std": T[i, j] * scale})
+        return pd.DataFrame(rows, columns=["from", "to", "direct", "indirect", "total",
+                                           "direct_std", "indirect_std", "total_std"])
+
+    def latent_correlations(self) -> pd.DataFrame:
+        V = self.implied_all()
+        p = self.spec.p
+        L = V[p:, p:]
+        d = np.sqrt(np.diag(L))
+        R = L / np.outer(d, d)
+        return pd.DataFrame(R, index=self.spec.latent, columns=self.spec.latent)
+
+    def admissibility(self) -> list[str]:
+        """Heywood cases and non-positive-definite latent covariance, as readable warnings."""
+        out = []
+        est = self.estimates()
+        var = est[(est.op == "~~") & (est.lhs == est.rhs)]
+        for _, r in var[var.est < 0].iterrows():
+            out.append(f"Heywood case: negative variance {r.lhs} ~~ {r.rhs} = {r.est:.4f}")
+        load = est[est.op.isin(["=~", "~"])]
+        for _, r in load[load.std_all.abs() > 1].iterrows():
+            out.append(f"Heywood case: standardized {r.lhs} {r.op} {r.rhs} = {r.std_all:.3f} exceeds 1 in absolute value")
+        V = self.implied_all()[self.spec.p:, self.spec.p:]
+        if V.size and np.min(np.linalg.eigvalsh(V)) <= 0:
+            out.append("the model-implied covariance matrix of the latent variables is not positive definite")
+        return out
+
+
+def _unique(items):
+    return list(dict.fromkeys(items))
+
+
+def _semopy_description(spec: ModelSpec) -> str:
+    """Write the model for semopy with every parameter explicit.
+
+    Free parameters carry their label (or ``_tk``) so shared labels stay equal; fixed ones their
+    value.  Every (co)variance is written out, so semopy adds none of its own (cov_diag=True).
+    """
+    def mod(e):
+        return f"{e.value!r}*" if e.free < 0 else f"{e.label or f'_t{e.free}'}*"
+
+    lines: dict[tuple[str, str], list[str]] = {}
+    for e in spec.entries:
+        if e.op == "=~":
+            lines.setdefault((e.lhs, "=~"), []).append(mod(e) + e.rhs)
+        elif e.op == "~":
+            lines.setdefault((e.lhs, "~"), []).append(mod(e) + e.rhs)
+        else:
+            lines.setdefault((e.lhs, "~~"), []).append(mod(e) + e.rhs)
+    return "\n".join(f"{lhs} {op} {' + '.join(rhs)}" for (lhs, op), rhs in lines.items())
+
+
+def _semopy_estimates(spec: ModelSpec, S: np.ndarray, n_obs: int) -> tuple[np.ndarray, str]:
+    """Fit with semopy (MLW objective on S) and map its estimates onto θ."""
+    import semopy  # imported here: 2 s, and never needed by bootstrap shards
+
+    model = semopy.Model(_semopy_description(spec), cov_diag=True)
+    cov = pd.DataFrame(S, index=spec.observed, columns=spec.observed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.getLogger("semopy").setLevel(logging.ERROR)
+        res = model.fit(cov=cov, n_samples=n_obs, obj="MLW", solver="SLSQP")
+        table = model.inspect()
+    lookup: dict[tuple[str, str, str], float] = {}
+    for _, r in table.iterrows():
+        lookup[(r["lval"], r["op"], r["rval"])] = float(r["Estimate"])
+    theta = np.full(spec.n_free, np.nan)
+    for e in spec.entries:
+        if e.free < 0 or not np.isnan(theta[e.free]):
+            continue
+        if e.op == "=~":
+            key = (e.rhs, "~", e.lhs)
+        elif e.op == "~":
+            key = (e.lhs, "~", e.rhs)
+        else:
+            key = (e.lhs, "~~", e.rhs) if (e.lhs, "~~", e.rhs) in lookup else (e.rhs, "~~", e.lhs)
+        if key in lookup:
+            theta[e.free] = lookup[key]
+    if np.isnan(theta).any():
+        raise EstimationError("semopy did not return every parameter of the model")
+    return theta, f"semopy {semopy.__version__} SLSQP: {getattr(res, 'message', '')}".strip()
+
+
+def fit_sem(syntax: ModelSyntax | ModelSpec, *, data: pd.DataFrame | None = None,
+            cov: np.ndarray | None = None, n_obs: int | None = None,
+            likelihood: str = "wishart", use_semopy: bool = True, tol: float = 1e-9,
+            start: np.ndarray | None = None, data_source: str = "data") -> SemResult:
+    """Fit a covariance-structure model by maximum likelihood.
+
+    Parameters
+    ----------
+    syntax : ModelSyntax or ModelSpec
+        The model.
+    data : DataFrame, optional
+        Raw data (complete cases); or give ``cov`` (with the divisor of ``likelihood``) and ``n_obs``.
+    likelihood : {"wishart", "normal"}
+        See the module docstring.
+    use_semopy : bool
+        Estimate with semopy first and refine (default); otherwise our optimiser from simple starts.
+    tol : float
+        Convergence: max |∂F/∂θ| below ``tol``.
+
+    Raises
+    ------
+    InputError
+        Non-positive-definite sample covariance, too few observations.
+    EstimationError
+        No convergence.
+
+    References
+    ----------
+    lavaan: ``sem(model, data, likelihood = "wishart")``; AMOS ML estimation.
+    """
+    if isinstance(syntax, ModelSpec):
+        spec = syntax
+    else:
+        spec = build_spec(syntax, list(data.columns) if data is not None else None, data_source)
+    if data is not None:
+        S, n_obs = sample_moments(data, spec.observed, likelihood)
+    elif cov is None or n_obs is None:
+        raise ValueError("give data, or cov and n_obs")
+    else:
+        S = np.asarray(cov, dtype=float)
+    check_moments(S, spec.observed, n_obs, spec.n_free, data_source)
+    problem = MLProblem(spec)
+    semopy_theta = None
+    message = ""
+    if start is not None:
+        theta0 = np.asarray(start, dtype=float)
+    elif use_semopy:
+        try:
+            semopy_theta, message = _semopy_estimates(spec, S, n_obs)
+            theta0 = semopy_theta
+        except Exception as exc:  # semopy failing is not fatal: our optimiser starts afresh
+            message = f"semopy failed ({type(exc).__name__}: {exc}); own optimiser from simple starts"
+            theta0 = start_values(spec, S)
+    else:
+        theta0 = start_values(spec, S)
+    fit = problem.fit(S, theta0, tol=tol, polish=True)
+    if not fit.converged and semopy_theta is not None:
+        alt = problem.fit(S, start_values(spec, S), tol=tol, polish=True)
+        if alt.converged or alt.fmin < fit.fmin:
+            fit = alt
+    if not fit.converged:
+        raise EstimationError(
+            f"the ML estimation did not converge ({fit.message}; F = {fit.fmin:.6g}). Try: check the "
+            "model for an unidentified part, fix a near-zero variance, drop an item with very low "
+            "loading, or give start values with start(value)*x in the model file")
+    H = problem.information(fit.theta)
+    try:
+        vcov = (2.0 / n_multiplier(n_obs, likelihood)) * np.linalg.inv(H)
+    except np.linalg.LinAlgError:
+        vcov = np.full((spec.n_free, spec.n_free), np.nan)
+    diff = float(np.max(np.abs(semopy_theta - fit.theta))) if semopy_theta is not None else None
+    result = SemResult(spec, fit.theta, S, n_obs, likelihood, fit, vcov, diff, message)
+    if not np.all(np.isfinite(vcov)) or np.any(np.diag(vcov) < 0):
+        result.warnings.append("the information matrix is singular: standard errors are not available "
+                               "(the model may not be identified)")
+    result.warnings.extend(result.admissibility())
+    return result
+
+
+def check_moments(S: np.ndarray, names: list[str], n_obs: int, n_free: int, source: str) -> None:
+    """Fail clearly on zero variances, a non-positive-definite S or too few observations."""
+    var = np.diag(S)
+    for v, s in zip(names, var):
+        if not s > 1e-12:
+            raise InputError(f"variable {v!r} has zero variance (every respondent gave the same answer)",
+                             file=source, where=f"column {v}",
+                             fix=f"drop {v} under items_dropped with a reason, or check the data")
+    eig = np.linalg.eigvalsh(S / np.sqrt(np.outer(var, var)))
+    if eig.min() <= 1e-10:
+        R = S / np.sqrt(np.outer(var, var))
+        pairs = [(names[i], names[j]) for i in range(len(names)) for j in range(i)
+                 if abs(R[i, j]) > 0.9999]
+        hint = f"; {pairs[0][0]} and {pairs[0][1]} are perfectly correlated" if pairs else ""
+        raise InputError(f"the sample covariance matrix is not positive definite (smallest eigenvalue of "
+                         f"the correlation matrix {eig.min():.2e}){hint}", file=source,
+                         fix="remove duplicated or linearly dependent items (items_dropped) or collect more data")
+    p = len(names)
+    if n_obs <= p:
+        raise InputError(f"only {n_obs} observations for {p} observed variables", file=source,
+                         fix="the covariance matrix needs more respondents than items")
+    if n_obs < n_free:
+        raise InputError(f"only {n_obs} observations for {n_free} free parameters", file=source,
+                         fix="collect more data or simplify the model")

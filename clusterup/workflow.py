@@ -1,0 +1,105 @@
+"""Small helpers shared by the thin Snakemake scripts: logging, clean errors, atomic writes.
+
+A script's work runs inside :func:`run`; an :class:`InputError` (or an estimation failure) is
+printed as one clear message on stderr and in the rule's log, and the script exits with status 1
+(Snakemake then removes the rule's outputs, so nothing half-written stays in ``results/``).
+Outputs are written to a temporary file and renamed, so a killed job never leaves a truncated
+file under its final name.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from .errors import EstimationError, InputError
+
+log = logging.getLogger("clusterup")
+
+
+def run(main: Callable[[object], None], smk: object) -> None:
+    """Run ``main(smk)`` with logging to the rule's log file and clean error reporting."""
+    log_path = smk.log[0] if len(smk.log) else None
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_path:
+        os.makedirs(os.path.dirname(log_path) or ".", exist_ok=True)
+        handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
+                        handlers=handlers, force=True)
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    rule = getattr(smk, "rule", "?")
+    t0 = time.perf_counter()
+    try:
+        main(smk)
+    except (InputError, EstimationError) as exc:
+        log.error("rule %s failed:\n%s", rule, exc)
+        sys.exit(1)
+    except Exception:  # unexpected: keep the traceback in the log, a short line on stderr
+        log.error("rule %s failed unexpectedly:\n%s", rule, traceback.format_exc())
+        sys.exit(1)
+    log.info("rule %s finished in %.2f s", rule, time.perf_counter() - t0)
+
+
+def _atomic(path: str, write: Callable[[str], None]) -> None:
+    d = os.path.dirname(path) or "."
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp_", suffix=os.path.basename(path))
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def write_csv(frame: pd.DataFrame, path: str, **kw) -> None:
+    """Write a tidy CSV atomically (floats in full precision, LF line ends)."""
+    _atomic(path, lambda p: frame.to_csv(p, index=False, lineterminator="\n", **kw))
+
+
+def _clean_json(obj):
+    if isinstance(obj, dict):
+        return {str(k): _clean_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean_json(v) for v in obj]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, np.ndarray):
+        return _clean_json(obj.tolist())
+    return obj
+
+
+def write_json(obj, path: str) -> None:
+    """Write JSON atomically; NaN and infinities become null."""
+    text = json.dumps(_clean_json(obj), indent=2, ensure_ascii=False)
+    _atomic(path, lambda p: open(p, "w", encoding="utf-8").write(text + "\n"))
+
+
+def write_text(text: str, path: str) -> None:
+    _atomic(path, lambda p: open(p, "w", encoding="utf-8").write(text))
+
+
+def read_json(path: str):
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def read_csv(path: str, **kw) -> pd.DataFrame:
+    return pd.read_csv(path, keep_default_na=True, **kw)

@@ -1,0 +1,17 @@
+rule provenance:
+    input:
+        data=DATA,
+        codebook=CODEBOOK,
+        model=MODEL,
+        hypotheses=HYPOTHESES,
+        config_schema="config/schema.yaml",
+        benchmarks=expand("results/benchmarks/{job}.tsv", job=TIMED_JOBS),
+    output:
+        provenance="results/provenance.json",
+    params:
+        config=config,
+        seeds={"bootstrap": config["bootstrap"]["seed"], "parallel_analysis": config["efa"]["seed"]},
+    log:
+        "results/logs/provenance.log",
+    script:
+        "../scripts/provenance.py"

@@ -1,0 +1,15 @@
+rule validate:
+    input:
+        data=DATA,
+        codebook=CODEBOOK,
+        model=MODEL,
+        hypotheses=HYPOTHESES,
+        schema="config/schema.yaml",
+    output:
+        config="results/validated/config.json",
+    params:
+        config=config,
+    log:
+        "results/logs/validate.log",
+    script:
+        "../scripts/validate.py"

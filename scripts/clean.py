@@ -1,0 +1,25 @@
+"""clean: screening rules, reverse coding, imputation (clusterup.clean.clean_survey)."""
+import logging
+
+from clusterup.clean import clean_survey
+from clusterup.config import load_yaml, parse_codebook
+from clusterup.readers import read_raw
+from clusterup.workflow import run, write_csv, write_json
+
+
+def main(smk):
+    p = smk.params
+    codebook = parse_codebook(load_yaml(smk.input.codebook, "codebook"), smk.input.codebook)
+    raw = read_raw(smk.input.data, encoding=p.encoding, sheet=p.sheet)
+    res = clean_survey(raw.frame, codebook, id_column=p.id_column, source=smk.input.data,
+                       distributed=p.distributed, items_dropped=list(p.items_dropped), **p.cleaning)
+    for w in res.warnings:
+        logging.warning(w)
+    write_csv(res.clean, smk.output.clean)
+    write_csv(res.exclusions, smk.output.exclusions)
+    write_json(res.flow, smk.output.flow)
+    write_csv(res.imputed, smk.output.imputed)
+    write_csv(res.decisions, smk.output.decisions)
+
+
+run(main, snakemake)  # noqa: F821

@@ -1,0 +1,12 @@
+"""provenance: input checksums, package versions, seeds, config hash, per-rule timings."""
+from clusterup.provenance import provenance
+from clusterup.workflow import run, write_json
+
+
+def main(smk):
+    inputs = {k: v for k, v in smk.input.items() if k != "benchmarks"}
+    write_json(provenance(inputs=inputs, config=dict(smk.params.config), seeds=dict(smk.params.seeds),
+                          benchmark_files=list(smk.input.benchmarks)), smk.output.provenance)
+
+
+run(main, snakemake)  # noqa: F821

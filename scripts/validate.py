@@ -1,0 +1,20 @@
+"""validate: load config, codebook, model and hypotheses, cross-check them against the data header."""
+from clusterup.config import config_hash, load_study
+from clusterup.readers import read_raw
+from clusterup.clean import check_columns
+from clusterup.workflow import run, write_json
+
+
+def main(smk):
+    cfg = dict(smk.params.config)
+    study = load_study(cfg)
+    raw = read_raw(smk.input.data, encoding=cfg["data"]["encoding"], sheet=cfg["data"]["sheet"])
+    check_columns(raw.frame, study.codebook, cfg["data"]["id_column"], smk.input.data)
+    write_json({"config": cfg, "config_sha256": config_hash(cfg), "data_encoding": raw.encoding,
+                "data_rows": len(raw.frame), "codebook": study.codebook.to_dict(),
+                "analysis_model": study.analysis_model.to_text(),
+                "constructs": study.constructs_measured(), "items_dropped": study.items_dropped,
+                "hypotheses": [h.__dict__ for h in study.hypotheses]}, smk.output.config)
+
+
+run(main, snakemake)  # noqa: F821

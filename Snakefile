@@ -32,6 +32,9 @@ except WorkflowError:
 include: "rules/common.smk"
 include: "rules/validate.smk"
 include: "rules/prepare.smk"
+include: "rules/measurement.smk"
+include: "rules/structural.smk"
+include: "rules/bootstrap.smk"
 include: "rules/provenance.smk"
 
 
@@ -40,4 +43,12 @@ rule all:
         "results/validated/config.json",
         "results/clean/survey_clean.csv",
         "results/describe/items.csv",
+        "results/reliability/constructs.csv",
+        "results/efa/adequacy.json",
+        "results/cfa/fit.json",
+        "results/correlations/constructs.csv",
+        "results/sem/fit.json",
+        "results/mediation/effects.csv",
+        "results/mediation/nested.json",
+        "results/hypotheses.csv",
         "results/provenance.json",

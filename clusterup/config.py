@@ -241,10 +241,30 @@ class Study:
     def analysis_items(self) -> list[str]:
         return [i for i in self.codebook.items if i not in set(self.dropped)]
 
+    def second_order(self) -> dict[str, list[str]]:
+        """Higher-order factors and the factors they are measured by."""
+        m = self.analysis_model
+        lat = set(m.latent)
+        return {f: m.indicators(f) for f in m.latent if any(i in lat for i in m.indicators(f))}
+
+    def constructs_full(self) -> dict[str, list[str]]:
+        """First-order constructs with all their items as written in the model (before purification)."""
+        return {f: self.model.indicators(f) for f in self.model.first_order}
+
+    def labels(self) -> dict[str, str]:
+        """Display labels: codebook construct labels, else the factor name."""
+        return {f: self.codebook.label(f) for f in self.model.latent}
+
     def constructs_measured(self) -> dict[str, list[str]]:
         """First-order constructs of the (purified) model and their items, in model order."""
         m = self.analysis_model
         return {f: m.indicators(f) for f in m.first_order}
+
+
+def study_from(*, codebook: str, model: str, hypotheses: str, items_dropped: list[dict]) -> Study:
+    """Load a study from the file paths a rule receives as inputs."""
+    return load_study({"codebook": codebook, "model": model, "hypotheses": hypotheses,
+                       "items_dropped": list(items_dropped or [])})
 
 
 def load_study(config: dict) -> Study:

@@ -55,21 +55,31 @@ class MLProblem:
         self.spec = spec
         self.p, self.m, self.q = spec.p, spec.m, spec.n_free
         m = self.m
+        # Internally variables are kept in a causal (topological) order when the model is
+        # recursive: I − A is then unit lower triangular and its inverse a triangular solve.
+        order = _topological_order(spec)
+        self.recursive = order is not None
+        self.perm = np.asarray(order if order is not None else range(m), dtype=int)   # internal -> spec
+        pos = np.empty(m, dtype=int)
+        pos[self.perm] = np.arange(m)                                                # spec -> internal
+        self.pos = pos
+        self.obs_idx = pos[: self.p]          # internal index of each observed variable (spec order)
         self.A0 = np.zeros((m, m))
         self.S0 = np.zeros((m, m))
         a_rows, a_cols, a_free = [], [], []
         s_rows, s_cols, s_free = [], [], []
         for e in spec.entries:
+            r, c = pos[e.row], pos[e.col]
             if e.mat == "A":
                 if e.free >= 0:
-                    a_rows.append(e.row); a_cols.append(e.col); a_free.append(e.free)
+                    a_rows.append(r); a_cols.append(c); a_free.append(e.free)
                 else:
-                    self.A0[e.row, e.col] = e.value
+                    self.A0[r, c] = e.value
             else:
                 if e.free >= 0:
-                    s_rows.append(e.row); s_cols.append(e.col); s_free.append(e.free)
+                    s_rows.append(r); s_cols.append(c); s_free.append(e.free)
                 else:
-                    self.S0[e.row, e.col] = self.S0[e.col, e.row] = e.value
+                    self.S0[r, c] = self.S0[c, r] = e.value
         self.a_rows, self.a_cols, self.a_free = (np.array(x, dtype=int) for x in (a_rows, a_cols, a_free))
         self.s_rows, self.s_cols, self.s_free = (np.array(x, dtype=int) for x in (s_rows, s_cols, s_free))
         # entry -> parameter aggregation (equality constraints sum their entries)
@@ -85,9 +95,10 @@ class MLProblem:
         self.v_scale = np.concatenate([np.ones(len(self.a_rows)),
                                        np.where(self.s_rows == self.s_cols, 0.5, 1.0)])
         self.eye_m = np.eye(m)
+        self._eye_p = np.eye(self.p)
 
     # ---- matrices -----------------------------------------------------------------------------
-    def matrices(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _internal(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         A = self.A0.copy()
         A[self.a_rows, self.a_cols] = theta[self.a_free]
         S = self.S0.copy()
@@ -95,19 +106,34 @@ class MLProblem:
         S[self.s_cols, self.s_rows] = theta[self.s_free]
         return A, S
 
+    def _C(self, A: np.ndarray) -> np.ndarray:
+        if self.recursive:
+            return _trsm_unit_lower(self.eye_m - A)
+        return np.linalg.inv(self.eye_m - A)
+
+    def matrices(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A and S in the spec's variable order (observed, then latent)."""
+        A, S = self._internal(theta)
+        ix = np.ix_(self.pos, self.pos)
+        return A[ix], S[ix]
+
+    def _sigma_parts(self, theta: np.ndarray):
+        A, S = self._internal(theta)
+        C = self._C(A)
+        G = C[self.obs_idx]
+        K = (C @ S) @ G.T
+        return K[self.obs_idx], G, K, C, S
+
     def implied(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Σ (p × p), G = F C, K = C S Gᵀ and the full model-implied covariance C S Cᵀ (m × m)."""
-        A, S = self.matrices(theta)
-        C = np.linalg.inv(self.eye_m - A)
-        G = C[: self.p]
-        CS = C @ S
-        K = CS @ G.T
-        Sigma = K[: self.p]
-        V = CS @ C.T
-        return Sigma, G, K, V
+        """Σ (p × p), G, K (internal order) and the model-implied covariance of all variables
+        C S Cᵀ (m × m, spec order)."""
+        Sigma, G, K, C, S = self._sigma_parts(theta)
+        V = (C @ S) @ C.T
+        ix = np.ix_(self.pos, self.pos)
+        return Sigma, G, K, V[ix]
 
     def sigma(self, theta: np.ndarray) -> np.ndarray:
-        return self.implied(theta)[0]
+        return self._sigma_parts(theta)[0]
 
     # ---- objective ----------------------------------------------------------------------------
     def objective(self, theta: np.ndarray, S: np.ndarray, logdet_S: float) -> float:
@@ -122,13 +148,16 @@ class MLProblem:
         return float(logdet + tr - logdet_S - self.p)
 
     def _pieces(self, theta: np.ndarray, S: np.ndarray):
-        Sigma, G, K, _ = self.implied(theta)
-        try:
-            cf = linalg.cho_factor(Sigma, lower=True, check_finite=False)
-        except (linalg.LinAlgError, ValueError):
+        Sigma, G, K, _, _ = self._sigma_parts(theta)
+        c, info = _potrf(Sigma, lower=1, clean=0, overwrite_a=0)
+        if info != 0:
             return None
-        P = linalg.cho_solve(cf, self.eye_p, check_finite=False)
-        logdet = 2.0 * np.log(np.diag(cf[0])).sum()
+        logdet = 2.0 * np.log(np.diagonal(c)).sum()
+        Linv, info = _trtri(c, lower=1, unitdiag=0, overwrite_c=1)
+        if info != 0:
+            return None
+        Linv = np.tril(Linv)          # potrf leaves the upper triangle untouched
+        P = Linv.T @ Linv
         Z = np.concatenate([G, K.T], axis=1)
         U = Z[:, self.u_idx]
         V = Z[:, self.v_idx] * self.v_scale
@@ -136,10 +165,7 @@ class MLProblem:
 
     @property
     def eye_p(self) -> np.ndarray:
-        e = getattr(self, "_eye_p", None)
-        if e is None:
-            e = self._eye_p = np.eye(self.p)
-        return e
+        return self._eye_p
 
     def _to_params(self, g_entries: np.ndarray) -> np.ndarray:
         if self.simple:
@@ -247,10 +273,11 @@ class MLProblem:
             t, new = 1.0, None
             for _ in range(40):
                 cand = theta + t * step
-                fc = self.objective(cand, S, logdet_S)
-                if np.isfinite(fc) and (fc <= f + 1e-4 * t * slope
-                                        or (gmax < 1e-5 and fc <= f + 1e-12 * max(1.0, abs(f)))):
+                out = self.value_grad_info(cand, S, logdet_S, want_info=False)
+                if out is not None and (out[0] <= f + 1e-4 * t * slope
+                                        or (gmax < 1e-5 and out[0] <= f + 1e-12 * max(1.0, abs(f)))):
                     new = cand
+                    fc, g_new = out[0], out[1]
                     break
                 t *= 0.5
             if new is None:
@@ -259,7 +286,6 @@ class MLProblem:
                     break
                 Binv = _inv_pd(self._info_at(theta))
                 continue
-            g_new = self.gradient(new, S, logdet_S)
             s_vec, y_vec = new - theta, g_new - g
             sy = float(s_vec @ y_vec)
             if sy > 1e-12 * float(np.linalg.norm(s_vec) * np.linalg.norm(y_vec)):
@@ -314,6 +340,42 @@ class MLProblem:
             theta, f, g, gmax = cand, fc, gc, gcmax
             steps += 1
         return theta, f, g, steps
+
+
+_potrf = linalg.lapack.get_lapack_funcs("potrf", dtype=np.float64)
+_potri = linalg.lapack.get_lapack_funcs("potri", dtype=np.float64)
+_trtri = linalg.lapack.get_lapack_funcs("trtri", dtype=np.float64)
+
+
+def _trsm_unit_lower(L: np.ndarray) -> np.ndarray:
+    """Inverse of a unit lower-triangular matrix (LAPACK trtri)."""
+    inv, info = _trtri(L, lower=1, unitdiag=1, overwrite_c=0)
+    if info != 0:
+        return np.linalg.inv(L)
+    return inv
+
+
+def _topological_order(spec: ModelSpec) -> list[int] | None:
+    """Variables ordered causes-first (so A is strictly lower triangular), or None if cyclic."""
+    m = spec.m
+    parents: list[set[int]] = [set() for _ in range(m)]
+    for e in spec.entries:
+        if e.mat == "A":
+            if e.row == e.col:
+                return None
+            parents[e.row].add(e.col)
+    order: list[int] = []
+    placed = [False] * m
+    while len(order) < m:
+        progress = False
+        for v in range(m):
+            if not placed[v] and all(placed[u] for u in parents[v]):
+                placed[v] = True
+                order.append(v)
+                progress = True
+        if not progress:
+            return None
+    return order
 
 
 def _inv_pd(H: np.ndarray) -> np.ndarray:

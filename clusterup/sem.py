@@ -226,6 +226,19 @@ class SemResult:
         R = L / np.outer(d, d)
         return pd.DataFrame(R, index=self.spec.latent, columns=self.spec.latent)
 
+    def fit_block(self) -> dict:
+        """Appendix B fit block plus solver diagnostics and admissibility warnings."""
+        from .fitindices import fit_block
+
+        block = fit_block(S=self.S, Sigma=self.Sigma, fmin=self.fmin, n_obs=self.n_obs,
+                          n_free=self.spec.n_free, likelihood=self.likelihood, converged=self.ml.converged)
+        block.update(gradient_max=self.ml.grad_max, iterations=self.ml.iterations,
+                     solver="semopy SLSQP, refined by clusterup ML (BFGS + Newton)",
+                     solver_max_diff=self.solver_max_diff, semopy_message=self.semopy_message,
+                     warnings=list(self.warnings), admissible=not any("Heywood" in w or "positive definite" in w
+                                                                     for w in self.warnings))
+        return block
+
     def admissibility(self) -> list[str]:
         """Heywood cases and non-positive-definite latent covariance, as readable warnings."""
         out = []

@@ -8,4 +8,5 @@ HYPOTHESES = config["hypotheses"]
 VALIDATED = ancient("results/validated/config.json")
 
 # jobs whose benchmark files feed provenance.json (extended by later stages)
-TIMED_JOBS = ["clean", "describe"]
+TIMED_JOBS = ["clean", "describe", "reliability", "efa", "cfa", "correlations", "sem", "nested",
+              "mediation"] + [f"bootstrap_shard_{i}" for i in range(1, config["bootstrap"]["shards"] + 1)]

@@ -1,0 +1,188 @@
+"""Nonparametric bootstrap of the structural paths and ``:=`` effects, shard-invariant by design.
+
+Draw b (0 ≤ b < B) resamples N rows with replacement using its own random stream
+``numpy.random.default_rng(SeedSequence([seed, b]))``.  If the refit of that resample fails —
+no convergence, a non-positive-definite resample covariance, or an inadmissible solution (a
+negative variance estimate; estimation is unbounded as in lavaan and AMOS, so such a solution is a
+Heywood case, not a boundary value) — draw b is replaced by attempt r = 1, 2, … with stream
+``SeedSequence([seed, b, r])`` until one succeeds.  Every attempt is recorded, so ``n_failed`` is
+reported and nothing is silently dropped.  Because a draw's resample depends only on
+(seed, b, r), the B accepted resamples — and every statistic computed from them — are identical
+for any number of shards and any ``--cores``.
+
+Each refit starts at the full-sample estimates θ̂ and runs the quasi-Newton optimiser of
+:mod:`clusterup.ml` with the full-sample expected information as its initial metric, to
+max |∂F/∂θ| < ``tol``.  The module imports only numpy/scipy (a shard never imports semopy).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .ml import MLProblem
+from .spec import ModelSpec
+
+
+@dataclass
+class BootstrapSetup:
+    """What a shard needs: the model, full-sample estimates, data and what to record."""
+
+    spec: ModelSpec
+    theta: np.ndarray
+    info: np.ndarray
+    X: np.ndarray
+    likelihood: str
+    seed: int
+    tol: float = 1e-8
+
+    def to_dict(self) -> dict:
+        return {"spec": self.spec.to_dict(), "theta": self.theta.tolist(), "info": self.info.tolist(),
+                "X": self.X.tolist(), "likelihood": self.likelihood, "seed": int(self.seed), "tol": self.tol}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "BootstrapSetup":
+        return cls(ModelSpec.from_dict(d["spec"]), np.asarray(d["theta"], float), np.asarray(d["info"], float),
+                   np.asarray(d["X"], float), d["likelihood"], int(d["seed"]), float(d.get("tol", 1e-8)))
+
+
+class Statistics:
+    """Computes the recorded quantities from θ: regression paths, ``:=`` parameters, standardized."""
+
+    def __init__(self, spec: ModelSpec, problem: MLProblem) -> None:
+        self.spec = spec
+        self.problem = problem
+        self.paths = [e for e in spec.entries if e.op == "~"]
+        self.variances = np.array([e.free for e in spec.entries
+                                   if e.op == "~~" and e.lhs == e.rhs and e.free >= 0], dtype=int)
+        self.defs = spec.definitions
+        self.label_entries: dict[str, object] = {}
+        for e in spec.entries:
+            if e.label and e.label not in self.label_entries:
+                self.label_entries[e.label] = e
+        self.names = ([f"{e.lhs}~{e.rhs}" for e in self.paths] + list(self.defs.names))
+        self.columns = self.names + [f"std:{n}" for n in self.names]
+
+    def _value(self, e, theta) -> float:
+        return float(theta[e.free]) if e.free >= 0 else float(e.value)
+
+    def compute(self, theta: np.ndarray) -> np.ndarray:
+        _, _, _, V = self.problem.implied(theta)
+        sd = np.sqrt(np.clip(np.diag(V), 1e-300, None))
+        raw = [self._value(e, theta) for e in self.paths]
+        std = [v * sd[e.col] / sd[e.row] for v, e in zip(raw, self.paths)]
+        if self.defs.definitions:
+            lab = {k: self._value(e, theta) for k, e in self.label_entries.items()}
+            lab_std = {}
+            for k, e in self.label_entries.items():
+                v = lab[k]
+                if e.mat == "A":
+                    lab_std[k] = v * sd[e.col] / sd[e.row]
+                elif e.row == e.col:
+                    lab_std[k] = v / V[e.row, e.row]
+                else:
+                    _, S = self.problem.matrices(theta)
+                    lab_std[k] = v / np.sqrt(abs(S[e.row, e.row] * S[e.col, e.col]))
+            d_raw, _ = self.defs.evaluate(lab)
+            d_std, _ = self.defs.evaluate(lab_std)
+        else:
+            d_raw = d_std = np.zeros(0)
+        return np.concatenate([raw, d_raw, std, d_std])
+
+
+def draw_indices(seed: int, b: int, attempt: int, n: int) -> np.ndarray:
+    """Row indices of resample (b, attempt): its own stream, independent of sharding."""
+    key = [int(seed), int(b)] if attempt == 0 else [int(seed), int(b), int(attempt)]
+    return np.random.default_rng(np.random.SeedSequence(key)).integers(0, n, size=n)
+
+
+def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: int = 100,
+              fail_hook=None) -> tuple[list[dict], list[str]]:
+    """Fit the resamples of the given draw indices; one record per attempt.
+
+    Parameters
+    ----------
+    setup : BootstrapSetup
+    draws : iterable of int
+        Draw indices b handled by this shard.
+    max_attempts : int
+        Attempts per draw before giving up (a draw that never succeeds is recorded as failed).
+    fail_hook : callable(b, attempt) -> bool, optional
+        Test hook: when it returns True the attempt is treated as failed (injected failure).
+
+    Returns
+    -------
+    records, columns
+        Each record: draw, attempt, ok, reason, iterations, grad_max, seconds and the statistics.
+    """
+    problem = MLProblem(setup.spec)
+    stats = Statistics(setup.spec, problem)
+    X = setup.X
+    n = X.shape[0]
+    ddof = 1 if setup.likelihood == "wishart" else 0
+    records = []
+    nan_stats = np.full(len(stats.columns), np.nan)
+    for b in draws:
+        for attempt in range(max_attempts):
+            t0 = time.perf_counter()
+            idx = draw_indices(setup.seed, b, attempt, n)
+            Xb = X[idx]
+            Xc = Xb - Xb.mean(axis=0)
+            S = Xc.T @ Xc / (n - ddof)
+            rec = {"draw": b, "attempt": attempt}
+            reason = ""
+            values = nan_stats
+            it = 0
+            gmax = np.nan
+            if fail_hook is not None and fail_hook(b, attempt):
+                reason = "injected failure (test)"
+            else:
+                try:
+                    np.linalg.cholesky(S)
+                except np.linalg.LinAlgError:
+                    reason = "resample covariance not positive definite"
+                if not reason:
+                    fit = problem.fit(S, setup.theta, tol=setup.tol, info=setup.info, max_iter=200)
+                    it, gmax = fit.iterations, fit.grad_max
+                    if not fit.converged:
+                        reason = f"no convergence ({fit.message})"
+                    elif len(stats.variances) and np.any(fit.theta[stats.variances] < 0):
+                        reason = "inadmissible: negative variance estimate"
+                    else:
+                        values = stats.compute(fit.theta)
+            rec.update(ok=not reason, reason=reason, iterations=it, grad_max=gmax,
+                       seconds=time.perf_counter() - t0)
+            rec.update(dict(zip(stats.columns, values)))
+            records.append(rec)
+            if not reason:
+                break
+    return records, stats.columns
+
+
+def shard_draws(n_draws: int, n_shards: int, shard: int) -> range:
+    """Contiguous block of draw indices for shard ``shard`` (1-based) of ``n_shards``."""
+    if not 1 <= shard <= n_shards:
+        raise ValueError(f"shard {shard} not in 1..{n_shards}")
+    per = -(-n_draws // n_shards)
+    start = (shard - 1) * per
+    return range(min(start, n_draws), min(start + per, n_draws))
+
+
+def jackknife(setup: BootstrapSetup) -> "pd.DataFrame":
+    """Leave-one-out refits (for the BCa acceleration): one row per omitted respondent."""
+    import pandas as pd
+
+    problem = MLProblem(setup.spec)
+    stats = Statistics(setup.spec, problem)
+    X = setup.X
+    n = X.shape[0]
+    ddof = 1 if setup.likelihood == "wishart" else 0
+    rows = []
+    for i in range(n):
+        Xi = np.delete(X, i, axis=0)
+        Xc = Xi - Xi.mean(axis=0)
+        S = Xc.T @ Xc / (n - 1 - ddof)
+        fit = problem.fit(S, setup.theta, tol=setup.tol, info=setup.info, max_iter=200)
+        rows.append(stats.compute(fit.theta) if fit.converged else np.full(len(stats.columns), np.nan))
+    return pd.DataFrame(rows, columns=stats.columns)

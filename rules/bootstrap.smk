@@ -1,0 +1,62 @@
+# Scatter/gather: shard i of N refits its block of the B resamples; `mediation` gathers. Each
+# resample's random stream depends only on (seed, draw), so results do not depend on N or --cores,
+# and a crashed shard is rerun alone. Shards are ordinary jobs, so an executor plugin (e.g. SLURM)
+# spreads them over a cluster without code changes.
+SHARDS = list(range(1, config["bootstrap"]["shards"] + 1))
+
+
+rule bootstrap_shard:
+    input:
+        setup="results/bootstrap/setup.json",
+    output:
+        shard="results/bootstrap/shard_{i}.csv",
+    wildcard_constraints:
+        i=r"\d+",
+    params:
+        samples=config["bootstrap"]["samples"],
+        shards=config["bootstrap"]["shards"],
+    threads: 1
+    resources:
+        mem_mb=500,
+    log:
+        "results/logs/bootstrap/shard_{i}.log",
+    benchmark:
+        "results/benchmarks/bootstrap_shard_{i}.tsv"
+    script:
+        "../scripts/bootstrap_shard.py"
+
+
+rule mediation:
+    input:
+        shards=expand("results/bootstrap/shard_{i}.csv", i=SHARDS),
+        setup="results/bootstrap/setup.json",
+    output:
+        effects="results/mediation/effects.csv",
+        draws="results/mediation/draws.csv",
+    params:
+        samples=config["bootstrap"]["samples"],
+        ci_level=config["bootstrap"]["ci_level"],
+    log:
+        "results/logs/mediation.log",
+    benchmark:
+        "results/benchmarks/mediation.tsv"
+    script:
+        "../scripts/mediation.py"
+
+
+rule hypotheses:
+    input:
+        hypotheses=HYPOTHESES,
+        codebook=CODEBOOK,
+        model=MODEL,
+        estimates="results/sem/estimates.csv",
+        effects="results/mediation/effects.csv",
+        nested="results/mediation/nested.json",
+    output:
+        table="results/hypotheses.csv",
+    params:
+        items_dropped=config["items_dropped"],
+    log:
+        "results/logs/hypotheses.log",
+    script:
+        "../scripts/hypotheses.py"

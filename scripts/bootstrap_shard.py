@@ -1,0 +1,34 @@
+"""bootstrap_shard: refit this shard's block of resamples (numpy/scipy only, no semopy)."""
+import csv
+import json
+import logging
+import time
+
+from clusterup.bootstrap import BootstrapSetup, run_draws, shard_draws
+from clusterup.workflow import run
+
+
+def main(smk):
+    t0 = time.perf_counter()
+    with open(smk.input.setup, encoding="utf-8") as fh:
+        setup = BootstrapSetup.from_dict(json.load(fh))
+    draws = shard_draws(smk.params.samples, smk.params.shards, int(smk.wildcards.i))
+    t1 = time.perf_counter()
+    records, columns = run_draws(setup, draws)
+    t2 = time.perf_counter()
+    fields = ["draw", "attempt", "ok", "reason", "iterations", "grad_max"] + columns
+    tmp = smk.output.shard + ".tmp"
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        for r in records:
+            w.writerow({k: (repr(float(v)) if isinstance(v, float) else v) for k, v in r.items()})
+    import os
+    os.replace(tmp, smk.output.shard)
+    n_ok = sum(r["ok"] for r in records)
+    logging.info("shard %s: draws %d-%d, %d attempts, %d failed; setup %.2f s, fitting %.2f s "
+                 "(%.2f ms per attempt)", smk.wildcards.i, draws.start, draws.stop - 1, len(records),
+                 len(records) - n_ok, t1 - t0, t2 - t1, 1000 * (t2 - t1) / max(1, len(records)))
+
+
+run(main, snakemake)  # noqa: F821

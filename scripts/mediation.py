@@ -1,0 +1,38 @@
+"""mediation: gather the bootstrap shards; SE, percentile, BC and BCa intervals, BC p."""
+import json
+import logging
+
+import numpy as np
+import pandas as pd
+
+from clusterup.bootstrap import BootstrapSetup, Statistics, jackknife
+from clusterup.mediation import summarize
+from clusterup.ml import MLProblem
+from clusterup.workflow import run, write_csv
+
+
+def main(smk):
+    shards = pd.concat([pd.read_csv(f) for f in smk.input.shards], ignore_index=True)
+    shards = shards.sort_values(["draw", "attempt"]).reset_index(drop=True)
+    B = smk.params.samples
+    ok = shards[shards["ok"]]
+    if len(ok) != B or ok["draw"].nunique() != B:
+        raise RuntimeError(f"expected {B} successful draws, found {len(ok)}: a shard is incomplete")
+    n_failed = int((~shards["ok"]).sum())
+    for reason, k in shards.loc[~shards["ok"], "reason"].value_counts().items():
+        logging.warning("%d failed resample(s): %s", k, reason)
+    with open(smk.input.setup, encoding="utf-8") as fh:
+        setup = BootstrapSetup.from_dict(json.load(fh))
+    stats = Statistics(setup.spec, MLProblem(setup.spec))
+    full = dict(zip(stats.columns, stats.compute(setup.theta)))
+    kinds = {n: ("path" if "~" in n else "defined") for n in stats.names}
+    jack = jackknife(setup)
+    effects = summarize(ok, {n: full[n] for n in stats.names}, {n: full[f"std:{n}"] for n in stats.names},
+                        kinds, smk.params.ci_level, n_ok=len(ok), n_failed=n_failed, jackknife=jack)
+    order = {"defined": 0, "path": 1}
+    effects = effects.sort_values("kind", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    write_csv(effects, smk.output.effects, float_format="%.12g")
+    write_csv(ok.drop(columns=["ok", "reason"]), smk.output.draws)
+
+
+run(main, snakemake)  # noqa: F821

@@ -1,0 +1,33 @@
+"""sem: the full structural model: fit block, estimates, R², effects, modification indices,
+and the serialised model the bootstrap shards refit."""
+import logging
+
+from clusterup.bootstrap import BootstrapSetup
+from clusterup.clean import read_clean
+from clusterup.config import study_from
+from clusterup.modindices import modification_indices
+from clusterup.sem import fit_sem
+from clusterup.workflow import run, write_csv, write_json
+
+
+def main(smk):
+    study = study_from(codebook=smk.input.codebook, model=smk.input.model, hypotheses=smk.input.hypotheses,
+                       items_dropped=smk.params.items_dropped)
+    data = read_clean(smk.input.clean, study.codebook)
+    res = fit_sem(study.analysis_model, data=data, likelihood=smk.params.likelihood, tol=smk.params.tolerance,
+                  data_source=smk.input.clean)
+    for w in res.warnings:
+        logging.warning(w)
+    fit = res.fit_block()
+    fit["model"] = study.analysis_model.to_text()
+    write_json(fit, smk.output.fit)
+    write_csv(res.estimates(), smk.output.estimates)
+    write_csv(res.r_squared(), smk.output.r2)
+    write_csv(res.effects(), smk.output.effects)
+    write_csv(modification_indices(res), smk.output.modindices)
+    setup = BootstrapSetup(res.spec, res.theta, res.problem.information(res.theta),
+                           data[res.spec.observed].to_numpy(dtype=float), res.likelihood, smk.params.seed)
+    write_json(setup.to_dict(), smk.output.setup)
+
+
+run(main, snakemake)  # noqa: F821

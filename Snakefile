@@ -35,6 +35,7 @@ include: "rules/prepare.smk"
 include: "rules/measurement.smk"
 include: "rules/structural.smk"
 include: "rules/bootstrap.smk"
+include: "rules/report.smk"
 include: "rules/provenance.smk"
 
 
@@ -52,3 +53,5 @@ rule all:
         "results/mediation/nested.json",
         "results/hypotheses.csv",
         "results/provenance.json",
+        "results/report/chapter.html",
+        "results/report/chapter.pdf",

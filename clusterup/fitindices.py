@@ -146,6 +146,14 @@ def fit_block(*, S: np.ndarray, Sigma: np.ndarray, fmin: float, n_obs: int, n_fr
     out["caic"] = C + q * (math.log(N) + 1)
     out["ecvi"] = out["aic"] / n
     out["mecvi"] = out["bcc"] / n
+    # AMOS prints the information criteria of the saturated and independence models beside the
+    # default model: the model should have the smallest values
+    for label, c_, q_ in (("saturated", 0.0, pstar), ("independence", Cb, p)):
+        out[f"aic_{label}"] = c_ + 2 * q_
+        out[f"bcc_{label}"] = c_ + 2 * q_ * n / (N - p - 2) if N - p - 2 > 0 else float("nan")
+        out[f"bic_{label}"] = c_ + q_ * math.log(N * p)
+        out[f"caic_{label}"] = c_ + q_ * (math.log(N) + 1)
+        out[f"ecvi_{label}"] = out[f"aic_{label}"] / n
     for a, key in ((0.05, "hoelter_05"), (0.01, "hoelter_01")):
         if d > 0 and C > 0:
             out[key] = int(math.floor(n * stats.chi2.ppf(1 - a, d) / C + 1))

@@ -7,6 +7,7 @@ SHARDS = list(range(1, config["bootstrap"]["shards"] + 1))
 
 rule bootstrap_shard:
     input:
+        code=pkg("bootstrap", "ml", "spec", "syntax"),
         setup="results/bootstrap/setup.json",
     output:
         shard="results/bootstrap/shard_{i}.csv",
@@ -28,11 +29,13 @@ rule bootstrap_shard:
 
 rule mediation:
     input:
+        code=pkg("bootstrap", "ml", "spec", "syntax", "mediation"),
         shards=expand("results/bootstrap/shard_{i}.csv", i=SHARDS),
         setup="results/bootstrap/setup.json",
     output:
         effects="results/mediation/effects.csv",
         draws="results/mediation/draws.csv",
+        summary="results/mediation/bootstrap_summary.json",
     params:
         samples=config["bootstrap"]["samples"],
         ci_level=config["bootstrap"]["ci_level"],
@@ -46,6 +49,7 @@ rule mediation:
 
 rule hypotheses:
     input:
+        code=pkg("hypotheses", "config", "syntax"),
         hypotheses=HYPOTHESES,
         codebook=CODEBOOK,
         model=MODEL,

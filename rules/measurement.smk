@@ -1,5 +1,6 @@
 rule reliability:
     input:
+        code=pkg("reliability", "sem", "ml", "spec", "syntax", "config", "clean"),
         clean="results/clean/survey_clean.csv",
         codebook=CODEBOOK,
         model=MODEL,
@@ -20,6 +21,7 @@ rule reliability:
 
 rule efa:
     input:
+        code=pkg("efa", "config", "clean", "syntax"),
         clean="results/clean/survey_clean.csv",
         codebook=CODEBOOK,
         model=MODEL,
@@ -44,6 +46,7 @@ rule efa:
 
 rule cfa:
     input:
+        code=pkg("sem", "ml", "spec", "syntax", "fitindices", "validity", "modindices", "config", "clean"),
         clean="results/clean/survey_clean.csv",
         codebook=CODEBOOK,
         model=MODEL,
@@ -70,6 +73,7 @@ rule cfa:
 
 rule correlations:
     input:
+        code=pkg("correlations", "config", "clean", "syntax"),
         clean="results/clean/survey_clean.csv",
         codebook=CODEBOOK,
         model=MODEL,

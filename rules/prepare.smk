@@ -1,5 +1,6 @@
 rule clean:
     input:
+        code=pkg("clean", "readers", "config", "syntax"),
         data=DATA,
         codebook=CODEBOOK,
         validated=VALIDATED,
@@ -26,6 +27,7 @@ rule clean:
 
 rule describe:
     input:
+        code=pkg("describe", "clean", "config", "syntax"),
         clean="results/clean/survey_clean.csv",
         codebook=CODEBOOK,
     output:

@@ -1,5 +1,6 @@
 rule provenance:
     input:
+        code=pkg("provenance", "config", "syntax"),
         data=DATA,
         codebook=CODEBOOK,
         model=MODEL,

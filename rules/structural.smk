@@ -1,5 +1,6 @@
 rule sem:
     input:
+        code=pkg("sem", "ml", "spec", "syntax", "fitindices", "modindices", "bootstrap", "config", "clean"),
         clean="results/clean/survey_clean.csv",
         codebook=CODEBOOK,
         model=MODEL,
@@ -26,6 +27,7 @@ rule sem:
 
 rule nested:
     input:
+        code=pkg("sem", "ml", "spec", "syntax", "fitindices", "mediation", "config", "clean"),
         clean="results/clean/survey_clean.csv",
         codebook=CODEBOOK,
         model=MODEL,

@@ -1,5 +1,6 @@
 rule validate:
     input:
+        code=pkg("config", "syntax", "spec", "readers", "clean"),
         data=DATA,
         codebook=CODEBOOK,
         model=MODEL,

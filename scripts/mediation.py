@@ -8,7 +8,7 @@ import pandas as pd
 from clusterup.bootstrap import BootstrapSetup, Statistics, jackknife
 from clusterup.mediation import summarize
 from clusterup.ml import MLProblem
-from clusterup.workflow import run, write_csv
+from clusterup.workflow import run, write_csv, write_json
 
 
 def main(smk):
@@ -33,6 +33,17 @@ def main(smk):
     effects = effects.sort_values("kind", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
     write_csv(effects, smk.output.effects, float_format="%.12g")
     write_csv(ok.drop(columns=["ok", "reason"]), smk.output.draws)
+    failed = shards[~shards["ok"]]
+    write_json({"samples": B, "n_ok": int(len(ok)), "n_failed": n_failed, "attempts": int(len(shards)),
+                "shards": len(smk.input.shards), "seed": setup.seed, "ci_level": smk.params.ci_level,
+                "failure_reasons": {str(k): int(v) for k, v in failed["reason"].value_counts().items()},
+                "failed_draws": failed[["draw", "attempt", "reason"]].to_dict(orient="records"),
+                "iterations_median": float(ok["iterations"].median()), "iterations_max": int(ok["iterations"].max()),
+                "gradient_max": float(ok["grad_max"].max()), "tolerance": setup.tol,
+                "jackknife_n": int(len(jack)), "jackknife_failed": int(jack.isna().any(axis=1).sum()),
+                "stream": "numpy default_rng(SeedSequence([seed, draw])) for the first attempt, "
+                          "SeedSequence([seed, draw, attempt]) for replacements"},
+               smk.output.summary)
 
 
 run(main, snakemake)  # noqa: F821

@@ -4,7 +4,7 @@ from clusterup.workflow import run, write_json
 
 
 def main(smk):
-    inputs = {k: v for k, v in smk.input.items() if k != "benchmarks"}
+    inputs = {k: v for k, v in smk.input.items() if k not in ("benchmarks", "code")}
     write_json(provenance(inputs=inputs, config=dict(smk.params.config), seeds=dict(smk.params.seeds),
                           benchmark_files=list(smk.input.benchmarks)), smk.output.provenance)
 

@@ -1,0 +1,146 @@
+"""The cut-off registry: every threshold the chapter judges against, with its source.
+
+Each criterion is (key, label, rule, threshold(s), source).  ``judge`` returns one of
+"good", "acceptable", "not met" or "see note" — the chapter prints the criterion, the value and the
+verdict side by side, so a reader can disagree with a convention without recomputing anything.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    label: str
+    direction: str            # "max" (smaller is better), "min" (larger is better), "compare"
+    good: float | None
+    acceptable: float | None
+    text: str                 # the cut-off as printed
+    source: str
+
+    def judge(self, value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "n/a"
+        v = float(value)
+        if self.direction == "min":
+            if self.good is not None and v >= self.good:
+                return "good"
+            if self.acceptable is not None and v >= self.acceptable:
+                return "acceptable"
+            return "not met"
+        if self.direction == "max":
+            if self.good is not None and v <= self.good:
+                return "good"
+            if self.acceptable is not None and v <= self.acceptable:
+                return "acceptable"
+            return "not met"
+        return "see note"
+
+
+_FIT = [
+    Criterion("p", "χ² p-value", "min", 0.05, None, "> .05", "Bollen (1989); sensitive to N (Bentler & Bonett 1980)"),
+    Criterion("chi2_df", "CMIN/DF", "max", 2.0, 3.0, "< 3 (< 2 good)", "Carmines & McIver (1981); Kline (2016)"),
+    Criterion("rmr", "RMR", "max", 0.05, 0.08, "< .05", "Hair et al. (2019); scale-dependent"),
+    Criterion("srmr", "SRMR", "max", 0.05, 0.08, "≤ .08", "Hu & Bentler (1999)"),
+    Criterion("gfi", "GFI", "min", 0.90, 0.85, "≥ .90 (.85 acceptable)", "Jöreskog & Sörbom (1984); Doll et al. (1994)"),
+    Criterion("agfi", "AGFI", "min", 0.90, 0.80, "≥ .90 (.80 acceptable)", "Jöreskog & Sörbom (1984); Doll et al. (1994)"),
+    Criterion("pgfi", "PGFI", "min", 0.50, None, "> .50", "Mulaik et al. (1989)"),
+    Criterion("nfi", "NFI", "min", 0.95, 0.90, "≥ .90", "Bentler & Bonett (1980)"),
+    Criterion("rfi", "RFI", "min", 0.95, 0.90, "≥ .90", "Bollen (1986)"),
+    Criterion("ifi", "IFI", "min", 0.95, 0.90, "≥ .90", "Bollen (1989)"),
+    Criterion("tli", "TLI", "min", 0.95, 0.90, "≥ .90 (≥ .95 good)", "Tucker & Lewis (1973); Hu & Bentler (1999)"),
+    Criterion("cfi", "CFI", "min", 0.95, 0.90, "≥ .90 (≥ .95 good)", "Bentler (1990); Hu & Bentler (1999)"),
+    Criterion("pnfi", "PNFI", "min", 0.50, None, "> .50", "James, Mulaik & Brett (1982)"),
+    Criterion("pcfi", "PCFI", "min", 0.50, None, "> .50", "James, Mulaik & Brett (1982)"),
+    Criterion("rmsea", "RMSEA", "max", 0.06, 0.08, "≤ .08 (≤ .06 good)", "Browne & Cudeck (1993); Hu & Bentler (1999)"),
+    Criterion("pclose", "PCLOSE", "min", 0.05, None, "> .05", "Browne & Cudeck (1993)"),
+    Criterion("aic", "AIC", "compare", None, None, "below saturated and independence models", "Akaike (1987)"),
+    Criterion("bcc", "BCC", "compare", None, None, "below saturated and independence models", "Browne & Cudeck (1989)"),
+    Criterion("bic", "BIC", "compare", None, None, "below saturated and independence models", "Raftery (1995)"),
+    Criterion("caic", "CAIC", "compare", None, None, "below saturated and independence models", "Bozdogan (1987)"),
+    Criterion("ecvi", "ECVI", "compare", None, None, "below saturated and independence models", "Browne & Cudeck (1989)"),
+    Criterion("hoelter_05", "HOELTER .05", "min", 200, None, "> 200", "Hoelter (1983)"),
+    Criterion("hoelter_01", "HOELTER .01", "min", 200, None, "> 200", "Hoelter (1983)"),
+]
+FIT_CRITERIA = {c.key: c for c in _FIT}
+
+OTHER = [
+    Criterion("alpha", "Cronbach's α", "min", 0.80, 0.70, "≥ .70", "Nunnally (1978)"),
+    Criterion("omega", "McDonald's ω", "min", 0.80, 0.70, "≥ .70", "McDonald (1999)"),
+    Criterion("citc", "Corrected item-total correlation", "min", 0.50, 0.40, "≥ .40", "Churchill (1979); Wu (2010)"),
+    Criterion("kmo", "KMO", "min", 0.80, 0.70, "≥ .70", "Kaiser (1974)"),
+    Criterion("bartlett_p", "Bartlett's test p", "max", 0.05, None, "< .05", "Bartlett (1950)"),
+    Criterion("harman", "Harman's first factor", "max", 50.0, None, "< 50% of variance", "Podsakoff et al. (2003)"),
+    Criterion("loading", "Standardized loading", "min", 0.70, 0.50, "≥ .50 (≥ .70 ideal)", "Hair et al. (2019)"),
+    Criterion("cr", "Composite reliability", "min", 0.70, 0.60, "≥ .70", "Fornell & Larcker (1981); Hair et al. (2019)"),
+    Criterion("ave", "AVE", "min", 0.50, None, "≥ .50", "Fornell & Larcker (1981)"),
+    Criterion("htmt", "HTMT", "max", 0.85, 0.90, "< .85 (.90 liberal)", "Henseler, Ringle & Sarstedt (2015)"),
+    Criterion("skew", "|Skewness|", "max", 2.0, None, "< 2", "West, Finch & Curran (1995)"),
+    Criterion("kurtosis", "|Kurtosis|", "max", 7.0, None, "< 7", "West, Finch & Curran (1995)"),
+    Criterion("mardia_cr", "Mardia kurtosis c.r.", "max", 5.0, None, "< 5", "Bentler (2005)"),
+    Criterion("indirect", "Indirect effect", "compare", None, None, "bias-corrected 95% CI excludes 0",
+              "Preacher & Hayes (2008); Zhao, Lynch & Chen (2010)"),
+    Criterion("path", "Path coefficient", "compare", None, None, "p < .05 with the expected sign", "—"),
+]
+OTHER_CRITERIA = {c.key: c for c in OTHER}
+
+REFERENCES = [
+    "Akaike, H. (1987). Factor analysis and AIC. Psychometrika, 52, 317–332.",
+    "Bartlett, M. S. (1950). Tests of significance in factor analysis. British Journal of Psychology, 3, 77–85.",
+    "Bentler, P. M. (1990). Comparative fit indexes in structural models. Psychological Bulletin, 107, 238–246.",
+    "Bentler, P. M. (2005). EQS 6 structural equations program manual. Multivariate Software.",
+    "Bentler, P. M., & Bonett, D. G. (1980). Significance tests and goodness of fit in the analysis of covariance structures. Psychological Bulletin, 88, 588–606.",
+    "Bollen, K. A. (1986). Sample size and Bentler and Bonett's nonnormed fit index. Psychometrika, 51, 375–377.",
+    "Bollen, K. A. (1989). Structural equations with latent variables. Wiley.",
+    "Bozdogan, H. (1987). Model selection and Akaike's information criterion (AIC). Psychometrika, 52, 345–370.",
+    "Browne, M. W., & Cudeck, R. (1989). Single sample cross-validation indices for covariance structures. Multivariate Behavioral Research, 24, 445–455.",
+    "Browne, M. W., & Cudeck, R. (1993). Alternative ways of assessing model fit. In K. A. Bollen & J. S. Long (Eds.), Testing structural equation models (pp. 136–162). Sage.",
+    "Carmines, E. G., & McIver, J. P. (1981). Analyzing models with unobserved variables. In G. W. Bohrnstedt & E. F. Borgatta (Eds.), Social measurement: Current issues. Sage.",
+    "Churchill, G. A. (1979). A paradigm for developing better measures of marketing constructs. Journal of Marketing Research, 16, 64–73.",
+    "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika, 16, 297–334.",
+    "Doll, W. J., Xia, W., & Torkzadeh, G. (1994). A confirmatory factor analysis of the end-user computing satisfaction instrument. MIS Quarterly, 18, 453–461.",
+    "Efron, B. (1987). Better bootstrap confidence intervals. Journal of the American Statistical Association, 82, 171–185.",
+    "Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with unobservable variables and measurement error. Journal of Marketing Research, 18, 39–50.",
+    "Hair, J. F., Black, W. C., Babin, B. J., & Anderson, R. E. (2019). Multivariate data analysis (8th ed.). Cengage.",
+    "Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing discriminant validity in variance-based structural equation modeling. Journal of the Academy of Marketing Science, 43, 115–135.",
+    "Hoelter, J. W. (1983). The analysis of covariance structures: Goodness-of-fit indices. Sociological Methods & Research, 11, 325–344.",
+    "Horn, J. L. (1965). A rationale and test for the number of factors in factor analysis. Psychometrika, 30, 179–185.",
+    "Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis. Structural Equation Modeling, 6, 1–55.",
+    "James, L. R., Mulaik, S. A., & Brett, J. M. (1982). Causal analysis: Assumptions, models, and data. Sage.",
+    "Jöreskog, K. G., & Sörbom, D. (1984). LISREL VI user's guide. Scientific Software.",
+    "Kaiser, H. F. (1974). An index of factorial simplicity. Psychometrika, 39, 31–36.",
+    "Kline, R. B. (2016). Principles and practice of structural equation modeling (4th ed.). Guilford.",
+    "Mardia, K. V. (1970). Measures of multivariate skewness and kurtosis with applications. Biometrika, 57, 519–530.",
+    "McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.",
+    "Mulaik, S. A., James, L. R., Van Alstine, J., Bennett, N., Lind, S., & Stilwell, C. D. (1989). Evaluation of goodness-of-fit indices for structural equation models. Psychological Bulletin, 105, 430–445.",
+    "Nunnally, J. C. (1978). Psychometric theory (2nd ed.). McGraw-Hill.",
+    "Podsakoff, P. M., MacKenzie, S. B., Lee, J.-Y., & Podsakoff, N. P. (2003). Common method biases in behavioral research. Journal of Applied Psychology, 88, 879–903.",
+    "Preacher, K. J., & Hayes, A. F. (2008). Asymptotic and resampling strategies for assessing and comparing indirect effects in multiple mediator models. Behavior Research Methods, 40, 879–891.",
+    "Raftery, A. E. (1995). Bayesian model selection in social research. Sociological Methodology, 25, 111–163.",
+    "Tucker, L. R., & Lewis, C. (1973). A reliability coefficient for maximum likelihood factor analysis. Psychometrika, 38, 1–10.",
+    "West, S. G., Finch, J. F., & Curran, P. J. (1995). Structural equation models with nonnormal variables. In R. H. Hoyle (Ed.), Structural equation modeling (pp. 56–75). Sage.",
+    "Wu, M. (2010). Practice of questionnaire statistical analysis: SPSS operation and application. Chongqing University Press.",
+    "Zhao, X., Lynch, J. G., & Chen, Q. (2010). Reconsidering Baron and Kenny: Myths and truths about mediation analysis. Journal of Consumer Research, 37, 197–206.",
+]
+
+
+def judge_fit(block: dict) -> list[dict]:
+    """Rows of the fit table: index, value, cut-off, source, verdict (comparison indices vs the
+    saturated and independence models)."""
+    rows = []
+    for key, c in FIT_CRITERIA.items():
+        value = block.get(key)
+        if c.direction == "compare":
+            sat, ind = block.get(f"{key}_saturated"), block.get(f"{key}_independence")
+            if value is None or sat is None or ind is None:
+                verdict = "n/a"
+            else:
+                verdict = "good" if value < sat and value < ind else "not met"
+            rows.append({"key": key, "label": c.label, "value": value, "saturated": sat, "independence": ind,
+                         "cutoff": c.text, "source": c.source, "verdict": verdict})
+        else:
+            rows.append({"key": key, "label": c.label, "value": value, "saturated": None, "independence": None,
+                         "cutoff": c.text, "source": c.source, "verdict": c.judge(value)})
+    return rows

@@ -1,0 +1,88 @@
+rule figures:
+    input:
+        code=pkg("figures", "formatting", "config", "clean", "syntax"),
+        clean="results/clean/survey_clean.csv",
+        codebook=CODEBOOK,
+        model=MODEL,
+        hypotheses=HYPOTHESES,
+        estimates="results/sem/estimates.csv",
+        r2="results/sem/r2.csv",
+        correlations="results/correlations/constructs.csv",
+        effects="results/mediation/effects.csv",
+        draws="results/mediation/draws.csv",
+    output:
+        path_diagram=report("results/figures/path_diagram.svg", caption="../templates/snakemake/path_diagram.rst",
+                            category="Figures"),
+        item_plot=report("results/figures/item_distributions.svg", caption="../templates/snakemake/item_distributions.rst",
+                      category="Figures"),
+        heatmap=report("results/figures/correlation_heatmap.svg", caption="../templates/snakemake/correlation_heatmap.rst",
+                       category="Figures"),
+        bootstrap=report("results/figures/bootstrap_distributions.svg",
+                         caption="../templates/snakemake/bootstrap_distributions.rst", category="Figures"),
+    params:
+        items_dropped=config["items_dropped"],
+    log:
+        "results/logs/figures.log",
+    benchmark:
+        "results/benchmarks/figures.tsv"
+    script:
+        "../scripts/figures.py"
+
+
+rule report:
+    input:
+        code=pkg("report", "formatting", "criteria", "config", "syntax"),
+        templates=TEMPLATES,
+        codebook=CODEBOOK,
+        model=MODEL,
+        hypotheses_file=HYPOTHESES,
+        flow="results/clean/flow.json",
+        exclusions="results/clean/exclusions.csv",
+        imputed="results/clean/imputed_cells.csv",
+        profile="results/describe/sample_profile.csv",
+        item_table="results/describe/items.csv",
+        normality="results/describe/normality.json",
+        rel_constructs="results/reliability/constructs.csv",
+        rel_items="results/reliability/items.csv",
+        purification="results/reliability/purification.csv",
+        adequacy="results/efa/adequacy.json",
+        loadings="results/efa/loadings.csv",
+        variance="results/efa/variance.csv",
+        parallel="results/efa/parallel.csv",
+        harman="results/efa/harman.json",
+        cfa_fit="results/cfa/fit.json",
+        cfa_estimates="results/cfa/estimates.csv",
+        validity="results/cfa/validity.csv",
+        fornell_larcker="results/cfa/fornell_larcker.csv",
+        htmt="results/cfa/htmt.csv",
+        cfa_modindices="results/cfa/modindices.csv",
+        correlations="results/correlations/constructs.csv",
+        sem_fit="results/sem/fit.json",
+        sem_estimates="results/sem/estimates.csv",
+        r2="results/sem/r2.csv",
+        sem_effects="results/sem/effects.csv",
+        sem_modindices="results/sem/modindices.csv",
+        effects="results/mediation/effects.csv",
+        bootstrap_summary="results/mediation/bootstrap_summary.json",
+        nested="results/mediation/nested.json",
+        hypotheses="results/hypotheses.csv",
+        provenance="results/provenance.json",
+        path_diagram="results/figures/path_diagram.svg",
+        item_plot="results/figures/item_distributions.svg",
+        heatmap="results/figures/correlation_heatmap.svg",
+        bootstrap_plot="results/figures/bootstrap_distributions.svg",
+    output:
+        html=report("results/report/chapter.html", caption="../templates/snakemake/chapter.rst", category="Chapter"),
+        pdf=report("results/report/chapter.pdf", caption="../templates/snakemake/chapter.rst", category="Chapter"),
+    params:
+        report=config["report"],
+        items_dropped=config["items_dropped"],
+        bootstrap=config["bootstrap"],
+        likelihood=config["estimation"]["likelihood"],
+        data_path=config["data"]["path"],
+    log:
+        "results/logs/report.log",
+    benchmark:
+        "results/benchmarks/report.tsv"
+    script:
+        "../scripts/report.py"

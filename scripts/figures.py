@@ -1,0 +1,25 @@
+"""figures: path diagram (hand-written SVG), item distributions, correlation heatmap, bootstrap histograms."""
+import pandas as pd
+
+from clusterup.clean import read_clean
+from clusterup.config import study_from
+from clusterup.figures import bootstrap_histograms, correlation_heatmap, item_distributions, path_diagram
+from clusterup.workflow import run, write_text
+
+
+def main(smk):
+    study = study_from(codebook=smk.input.codebook, model=smk.input.model, hypotheses=smk.input.hypotheses,
+                       items_dropped=smk.params.items_dropped)
+    est = pd.read_csv(smk.input.estimates, keep_default_na=False, na_values=[""])
+    r2 = pd.read_csv(smk.input.r2)
+    write_text(path_diagram(est, r2, study.labels(), study.second_order()), smk.output.path_diagram)
+    data = read_clean(smk.input.clean, study.codebook)
+    cb = study.codebook
+    item_distributions(data, list(cb.items), cb.scale_min, cb.scale_max, smk.output.item_plot)
+    correlation_heatmap(pd.read_csv(smk.input.correlations), smk.output.heatmap)
+    effects = pd.read_csv(smk.input.effects)
+    names = effects.loc[effects["kind"] == "defined", "effect"].tolist()
+    bootstrap_histograms(pd.read_csv(smk.input.draws), effects, names, smk.output.bootstrap)
+
+
+run(main, snakemake)  # noqa: F821

@@ -7,7 +7,8 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from clusterup.config import schema_errors
+from clusterup.config import load_study, schema_errors
+from clusterup.errors import InputError
 
 # small matrices: one BLAS thread per job is fastest and lets --cores spread the jobs
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -27,6 +28,22 @@ except WorkflowError:
         + "\n  fix: correct the key(s) above in the config file (config/schema.yaml lists every key, "
         "its allowed values and its default)"
     ) from None
+
+# the files the config points at must exist (a clear message instead of MissingInputException)
+for _key, _path in (("data.path", config["data"]["path"]), ("codebook", config["codebook"]),
+                    ("model", config["model"]), ("hypotheses", config["hypotheses"])):
+    if not os.path.isfile(_path):
+        raise WorkflowError(
+            f"{_path}: the file named by config key '{_key}' does not exist (paths are relative to the "
+            f"working directory {os.getcwd()})\n  fix: correct '{_key}' in the config file or put the file there"
+        )
+
+# codebook, model and hypotheses are cross-checked before any rule runs (the validate rule then
+# checks the data file's columns and writes the resolved configuration for the record)
+try:
+    load_study(config)
+except InputError as _exc:
+    raise WorkflowError(str(_exc)) from None
 
 
 include: "rules/common.smk"

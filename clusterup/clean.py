@@ -97,6 +97,9 @@ def clean_survey(frame: pd.DataFrame, codebook: Codebook, *, id_column: str, sou
     max_missing_share, drop_straightliners, drop_duplicates, impute, items_dropped
         See ``config/schema.yaml``.
     """
+    if impute not in ("construct_mean", "none"):
+        raise InputError(f"unknown imputation method {impute!r}", where="cleaning.impute",
+                         fix="use construct_mean or none")
     check_columns(frame, codebook, id_column, source)
     frame = frame.reset_index(drop=True)
     ids = frame[id_column].astype(str).str.strip()

@@ -130,18 +130,23 @@ def sample_profile(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     for var, spec in codebook.demographics.items():
         label = spec["label"]
         cats = spec.get("categories") or {}
-        col = data[var].astype(str).str.strip()
-        numeric = pd.to_numeric(col.where(col != ""), errors="coerce")
-        if not cats and numeric.notna().all() and numeric.nunique() > 10:
+        col = data[var].astype(str).str.strip().replace({"nan": ""})
+        answered = col[col != ""]
+        numeric = pd.to_numeric(answered, errors="coerce")
+        if not cats and len(answered) and numeric.notna().all() and numeric.nunique() > 10:
             x = numeric.to_numpy(dtype=float)
+            n_ans = len(x)
             for stat, val in (("mean", np.mean(x)), ("sd", np.std(x, ddof=1)), ("median", np.median(x)),
                               ("min", np.min(x)), ("max", np.max(x))):
                 rows.append({"variable": var, "label": label, "kind": "statistic", "category": stat,
-                             "n": N, "percent": np.nan, "value": float(val)})
+                             "n": n_ans, "percent": np.nan, "value": float(val)})
             for lo, hi, name in AGE_BANDS:
                 k = int(((x >= lo) & (x < hi)).sum())
                 rows.append({"variable": var, "label": label, "kind": "band", "category": name,
                              "n": k, "percent": 100 * k / N, "value": np.nan})
+            if n_ans < N:
+                rows.append({"variable": var, "label": label, "kind": "band", "category": "Missing",
+                             "n": N - n_ans, "percent": 100 * (N - n_ans) / N, "value": np.nan})
             continue
         counts = col.value_counts()
         order = list(cats) + sorted(c for c in counts.index if c not in cats and c != "")

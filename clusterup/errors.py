@@ -54,7 +54,11 @@ def close_matches(name: str, candidates: Iterable[str], n: int = 3) -> str:
     cands = [str(c) for c in candidates]
     found = difflib.get_close_matches(name, cands, n=n, cutoff=0.6)
     if not found:
-        lower = {c.lower(): c for c in cands}
-        if name.lower() in lower:
-            found = [lower[name.lower()]]
+        def norm(s: str) -> str:
+            return "".join(ch for ch in s.lower() if ch.isalnum())
+        normed = {norm(c): c for c in cands}
+        if norm(name) in normed:
+            found = [normed[norm(name)]]
+        else:
+            found = [normed[k] for k in difflib.get_close_matches(norm(name), list(normed), n=n, cutoff=0.75)]
     return f" (did you mean {', '.join(repr(f) for f in found)}?)" if found else ""

@@ -10,9 +10,11 @@ of F (see :mod:`clusterup.ml`) of the model extended by all candidates, evaluate
 
 Candidates (lavaan's default set): loadings of every latent variable on every observed variable
 it does not already measure (``=~``), residual covariances between observed variables (``~~``),
-and covariances between latent variables that are free to covary (disturbances of endogenous
-factors not linked by a path, exogenous factors) when not already in the model.  Candidates
-whose V_j vanishes (not identified) are dropped.  ``sepc_all`` is the EPC completely
+covariances between latent variables that are free to covary (disturbances of endogenous factors
+not linked by a path, exogenous factors) when not already in the model, and every parameter the
+model fixes (e.g. a marker loading fixed to 1, a path fixed to 0): freeing it is tested at its
+fixed value.  Candidates whose V_j vanishes (not identified, e.g. a marker loading in a model
+without equality constraints) are dropped, as lavaan's ``na.remove``.  ``sepc_all`` is the EPC completely
 standardized: loadings by sd(factor)/sd(item), covariances by the two residual SDs.
 """
 from __future__ import annotations
@@ -70,12 +72,16 @@ def modification_indices(result: SemResult, min_mi: float = 0.0) -> pd.DataFrame
     if not cands:
         return pd.DataFrame(columns=cols)
     q = spec.n_free
-    extra = [Entry(c.lhs, c.op, c.rhs, None, q + k, 0.0, c.mat, c.row, c.col, False)
-             for k, c in enumerate(cands)]
-    ext = ModelSpec(spec.observed, spec.latent, list(spec.entries) + extra, q + len(extra),
+    fixed = [e for e in spec.entries if e.free < 0]
+    cands = cands + fixed
+    extra = [Entry(c.lhs, c.op, c.rhs, None, q + k, float(c.value) if c.free < 0 else 0.0, c.mat, c.row, c.col,
+                   False) for k, c in enumerate(cands)]
+    freed = {id(e) for e in fixed}
+    kept = [e for e in spec.entries if id(e) not in freed]
+    ext = ModelSpec(spec.observed, spec.latent, kept + extra, q + len(extra),
                     spec.definitions, spec.source, spec.labels)
     pr = MLProblem(ext)
-    theta = np.concatenate([result.theta, np.zeros(len(extra))])
+    theta = np.concatenate([result.theta, np.array([e.value for e in extra])])
     logdet_S = np.linalg.slogdet(result.S)[1]
     f, g, H = pr.value_grad_info(theta, result.S, logdet_S, want_info=True)
     H11 = H[:q, :q]

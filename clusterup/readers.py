@@ -97,6 +97,9 @@ def _read_csv(path: str, encoding: str) -> RawData:
     with open(path, "rb") as fh:
         raw = fh.read()
     text, used = _decode(raw, path, encoding)
+    import csv
+    header = next(csv.reader(io.StringIO(text)), [])
+    _check_header([h.strip() for h in header], path)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                             skipinitialspace=False)
@@ -107,6 +110,16 @@ def _read_csv(path: str, encoding: str) -> RawData:
         raise InputError("the file is empty", file=path, fix="point data.path at the survey file") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return RawData(frame, path, used)
+
+
+def _check_header(names: list[str], path: str) -> None:
+    seen: dict[str, int] = {}
+    for k, name in enumerate(names, start=1):
+        if name in seen:
+            raise InputError(f"column name {name!r} appears twice in the header (columns {seen[name]} and {k})",
+                             file=path, where="header",
+                             fix="rename or remove one of the two columns so every column name is unique")
+        seen[name] = k
 
 
 def _cell_text(v) -> str:
@@ -129,6 +142,7 @@ def _read_xlsx(path: str, sheet) -> RawData:
         raise InputError(f"cannot read the Excel file ({type(exc).__name__}: {exc})", file=path,
                          fix="re-save the workbook as .xlsx") from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    _check_header(list(frame.columns), path)
     frame = frame.map(_cell_text)
     return RawData(frame, path, None)
 

@@ -125,9 +125,13 @@ def _unique(items) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # statements
 # ---------------------------------------------------------------------------------------------
-_UNSUPPORTED = [("<~", "formative indicators (<~)"), ("==", "equality constraints (==); use a shared label instead"),
-                ("|", "thresholds (|)"), ("%", "the % operator"), ("~*~", "scaling factors (~*~)"),
-                ("<", "inequality constraints (<)"), (">", "inequality constraints (>)")]
+_UNSUPPORTED = [("<~", "formative indicators (<~) are not supported", "model the construct reflectively (=~)"),
+                ("==", "explicit equality constraints (==) are not supported", "give the parameters the same label instead (e.g. a*x1 + a*x2)"),
+                ("|", "thresholds (|) are not supported", "the workflow treats items as continuous; remove the threshold lines"),
+                ("%", "the % operator is not supported", "remove the statement"),
+                ("~*~", "scaling factors (~*~) are not supported", "remove the statement"),
+                ("<", "inequality constraints (<) are not supported", "remove the constraint"),
+                (">", "inequality constraints (>) are not supported", "remove the constraint")]
 
 
 def _statements(text: str) -> list[tuple[int, str]]:
@@ -141,8 +145,8 @@ def _statements(text: str) -> list[tuple[int, str]]:
                 raw.append((no, part))
     joined: list[tuple[int, str]] = []
     for no, part in raw:
-        if joined and (re.search(r"(\+|\*|=~|~~|~|:=)$", joined[-1][1]) or part.startswith("+")
-                       or part.startswith("*")):
+        if joined and (re.search(r"(\+|-|\*|/|\^|\(|=~|~~|~|:=)$", joined[-1][1])
+                       or re.match(r"[+*/^)-]", part)):
             joined[-1] = (joined[-1][0], joined[-1][1] + " " + part)
         else:
             joined.append((no, part))
@@ -188,9 +192,9 @@ def parse_model(text: str, source: str = "model") -> ModelSyntax:
             defs.append(Definition(name, expr, expr_text, no))
             continue
         m = re.search(r"=~|~~|~", stmt)
-        for tok, what in _UNSUPPORTED:
+        for tok, what, fix in _UNSUPPORTED:
             if tok in stmt:
-                raise fail(f"{what} are not supported", "remove the statement or rewrite it with =~, ~, ~~ and :=")
+                raise fail(what, fix)
         if not m:
             raise fail("no operator found (expected =~, ~, ~~ or :=)")
         op = m.group(0)
@@ -201,14 +205,18 @@ def parse_model(text: str, source: str = "model") -> ModelSyntax:
         for lhs in lhss:
             if not _IDENT_RE.match(lhs):
                 raise fail(f"{lhs!r} is not a variable name")
-        for raw_term in rhs_text.split("+"):
+        # a '+' inside a number in scientific notation (1e+2*x) does not separate terms
+        protected = re.sub(r"(?<![A-Za-z_.\d])(\d+\.?\d*[eE])\+(\d)", lambda m: m.group(1) + "\x00" + m.group(2),
+                           rhs_text)
+        for raw_term in (t.replace("\x00", "+") for t in protected.split("+")):
             raw_term = raw_term.strip()
             if not raw_term:
                 raise fail("empty term between '+' signs")
             parts = [p.strip() for p in raw_term.split("*")]
             var = parts[-1]
             if var == "1" and op == "~":
-                raise fail("intercepts (~ 1) are not supported: the workflow fits covariance structures only")
+                raise fail("intercepts (~ 1) are not supported: the workflow fits covariance structures only",
+                           "remove the intercept terms; means are not part of the model")
             if not _IDENT_RE.match(var):
                 raise fail(f"{var!r} is not a variable name")
             label = fixed = start = None

@@ -8,9 +8,11 @@
 * MSV, maximum shared variance: the largest squared latent correlation with another construct.
 * Fornell–Larcker: √AVE on the diagonal, latent correlations below it; a construct passes when
   its √AVE exceeds its correlations with every other construct.
-* HTMT (Henseler, Ringle & Sarstedt 2015): mean heterotrait-heteromethod item correlation over the
-  geometric mean of the two mean monotrait-heteromethod correlations, with absolute correlations
-  as R ``semTools::htmt(model, data)`` (default ``absolute = TRUE``).  Cut-offs .85 (strict) / .90.
+* HTMT (Henseler, Ringle & Sarstedt 2015): the *arithmetic* mean heterotrait-heteromethod item
+  correlation over the geometric mean of the two constructs' mean monotrait-heteromethod
+  correlations, with absolute correlations — R ``semTools::htmt(model, data, htmt2 = FALSE)``.
+  (semTools ≥ 0.5.6 defaults to HTMT2 of Roemer, Schuberth & Henseler 2021, which uses geometric
+  means; the thesis convention and SPEC §6 follow the 2015 definition.)  Cut-offs .85 / .90.
 """
 from __future__ import annotations
 

@@ -5,9 +5,6 @@ DATA = config["data"]["path"]
 CODEBOOK = config["codebook"]
 MODEL = config["model"]
 HYPOTHESES = config["hypotheses"]
-# every analysis starts after validation; ancient(): a rewritten validation record alone
-# (e.g. after a report-only config change) does not force the analyses to rerun
-VALIDATED = ancient("results/validated/config.json")
 
 # jobs whose benchmark files feed provenance.json (extended by later stages)
 TIMED_JOBS = ["clean", "describe", "reliability", "efa", "cfa", "correlations", "sem", "nested",

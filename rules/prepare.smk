@@ -3,7 +3,6 @@ rule clean:
         code=pkg("clean", "readers", "config", "syntax"),
         data=DATA,
         codebook=CODEBOOK,
-        validated=VALIDATED,
     output:
         clean="results/clean/survey_clean.csv",
         exclusions="results/clean/exclusions.csv",

@@ -30,8 +30,10 @@ res$cfa <- list(normal = one_cfa("normal"), wishart = one_cfa("wishart"))
 
 # HTMT (semTools) on the item data
 res$htmt <- list(
-  r_call = 'semTools::htmt(model, data = HS[, paste0("x", 1:9)])',
-  matrix = mat_json(semTools::htmt(model, data = X9))
+  r_call = 'semTools::htmt(model, data = HS[, paste0("x", 1:9)], htmt2 = FALSE)  # Henseler et al. (2015) arithmetic-mean HTMT',
+  matrix = mat_json(semTools::htmt(model, data = X9, htmt2 = FALSE)),
+  r_call_htmt2 = 'semTools::htmt(model, data = HS[, paste0("x", 1:9)])  # semTools 0.5.6 default: HTMT2 (geometric means)',
+  matrix_htmt2 = mat_json(semTools::htmt(model, data = X9))
 )
 
 # one-factor models (normal likelihood)

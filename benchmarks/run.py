@@ -1,0 +1,328 @@
+"""Performance benchmarks of the workflow (SPEC §7).  Measured, reported, never enforced by tests.
+
+    .venv/bin/python benchmarks/run.py [--quick] [--skip-scaling] [--out benchmarks/results.json]
+
+Measures, each in a fresh copy of the repository under a temporary directory:
+
+1. cold ``snakemake --cores 4`` on the default data with B = 5000, end to end (and per job);
+2. bootstrap throughput: ms per draw in one process (numpy/scipy only), and the wall time of the
+   bootstrap stage through Snakemake for shards × cores in {1, 2, 4, 8} × {1, 2, 4};
+3. a template-only edit: wall time of the rerun (only the report job runs);
+4. scaling with N (218 → 10,000 → 100,000 valid rows) and with items (36 → 120), B = 1000;
+5. side by side, when available: semopy refits per draw (fresh model / warm start) and lavaan's
+   ``bootstrapLavaan`` on the same model and data (R is not needed by the product; the
+   benchmark skips lavaan when ``Rscript`` or lavaan is missing);
+6. peak memory per bootstrap shard (Snakemake benchmark ``max_rss``).
+
+The machine is recorded with the numbers.  Times are wall-clock and noisy on shared machines.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COPY = ["Snakefile", "rules", "scripts", "config", "data", "templates", "profiles", "clusterup"]
+
+
+def copy_repo(dest: Path) -> Path:
+    for name in COPY:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def snakemake(workdir: Path, *args: str, cores: int = 4) -> tuple[float, subprocess.CompletedProcess]:
+    cmd = [sys.executable, "-m", "snakemake", "--cores", str(cores), *args]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"snakemake failed in {workdir}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return dt, proc
+
+
+def job_times(workdir: Path) -> dict[str, float]:
+    out = {}
+    for f in sorted((workdir / "results" / "benchmarks").glob("*.tsv")):
+        b = pd.read_csv(f, sep="\t")
+        out[f.stem] = {"s": float(b["s"].iloc[-1]), "max_rss_mb": _rss(b)}
+    return out
+
+
+def _rss(b: pd.DataFrame):
+    try:
+        return float(b["max_rss"].iloc[-1])
+    except (KeyError, ValueError):
+        return None
+
+
+def write_config(workdir: Path, **overrides) -> Path:
+    cfg = yaml.safe_load((workdir / "config" / "config.yaml").read_text())
+    for key, value in overrides.items():
+        node = cfg
+        parts = key.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        node[parts[-1]] = value
+    path = workdir / "config" / "bench.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+def bench_cold(tmp: Path) -> dict:
+    wd = copy_repo(tmp / "cold")
+    dt, _ = snakemake(wd)
+    times = job_times(wd)
+    pages = None
+    try:
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(str(wd / "results/report/chapter.pdf")).pages)
+    except Exception:
+        pass
+    dt2, proc = snakemake(wd)
+    nothing = "Nothing to be done" in (proc.stdout + proc.stderr)
+    shard_rss = [v["max_rss_mb"] for k, v in times.items() if k.startswith("bootstrap_shard")]
+    # template-only edit
+    tpl = wd / "templates" / "partials" / "s8_hypotheses.html.j2"
+    tpl.write_text(tpl.read_text() + "\n{# benchmark edit #}\n")
+    dry = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "4", "-n", "--quiet", "rules"], cwd=wd,
+                         capture_output=True, text=True)
+    dt3, _ = snakemake(wd)
+    return {"cold_wall_s": dt, "second_run_wall_s": dt2, "second_run_nothing_to_do": nothing,
+            "jobs": times, "pdf_pages": pages, "shard_max_rss_mb": max(shard_rss) if shard_rss else None,
+            "template_edit_rerun_wall_s": dt3, "template_edit_dry_run": dry.stdout.strip().splitlines()[-6:],
+            "report_job_s": job_times(wd).get("report", {}).get("s")}
+
+
+def bench_throughput(tmp: Path, draws: int) -> dict:
+    """ms per draw, one process, from the setup of the cold run."""
+    setup_path = tmp / "cold" / "results" / "bootstrap" / "setup.json"
+    code = f"""
+import json, time, numpy as np
+from threadpoolctl import threadpool_limits
+from clusterup.bootstrap import BootstrapSetup, run_draws
+setup = BootstrapSetup.from_dict(json.load(open({str(setup_path)!r})))
+with threadpool_limits(1):
+    run_draws(setup, range(20))
+    t = time.perf_counter(); recs, _ = run_draws(setup, range(1000, 1000 + {draws})); dt = time.perf_counter() - t
+its = [r["iterations"] for r in recs]
+print(json.dumps({{"ms_per_draw": 1000 * dt / {draws}, "attempts": len(recs), "iterations_median": float(np.median(its))}}))
+"""
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    imp = subprocess.run([sys.executable, "-c", "import time; t=time.perf_counter(); import clusterup.bootstrap; "
+                          "print(time.perf_counter()-t)"], capture_output=True, text=True, cwd=ROOT)
+    res["shard_import_s"] = float(imp.stdout.strip())
+    res["draws"] = draws
+    res["wall_s"] = time.perf_counter() - t0
+    return res
+
+
+def bench_sharding(tmp: Path, shard_counts, core_counts) -> list[dict]:
+    wd = tmp / "cold"
+    rows = []
+    for shards in shard_counts:
+        cfgfile = write_config(wd, **{"bootstrap.shards": shards})
+        for cores in core_counts:
+            dt, _ = snakemake(wd, "--configfile", str(cfgfile), "--forcerun", "bootstrap_shard",
+                              "results/mediation/effects.csv", cores=cores)
+            digest = _sha(wd / "results/mediation/effects.csv")
+            rows.append({"shards": shards, "cores": cores, "wall_s": dt, "effects_sha256": digest})
+    return rows
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def bench_scaling(tmp: Path, sizes, item_counts, samples: int) -> list[dict]:
+    from clusterup.replicate import Population, draw_items
+
+    rows = []
+    for items in item_counts:
+        for n in sizes:
+            wd = copy_repo(tmp / f"scale_{items}_{n}")
+            pop = _population(items)
+            rng = np.random.default_rng(7)
+            X = draw_items(Population(pop), n, rng)
+            rev = pop.get("reverse_stored", [])
+            for it in rev:
+                X[it] = 6 - X[it]
+            X.insert(0, "resp_id", [f"R{i:06d}" for i in range(n)])
+            for d, probs in {"cluster": 5, "ownership": 4, "employees": 4, "respondent_role": 3}.items():
+                X[d] = rng.integers(1, probs + 1, n)
+            X["firm_age"] = rng.integers(1, 60, n)
+            X.to_csv(wd / "data" / "bench.csv", index=False)
+            if items != 36:
+                _write_model(wd, pop)
+            cfg = write_config(wd, **{"data.path": "data/bench.csv", "data.distributed": None,
+                                      "bootstrap.samples": samples, "bootstrap.shards": 4,
+                                      "items_dropped": [] if items != 36 else
+                                      [{"item": "FUN4", "reason": "benchmark: as the default"}]})
+            dt, _ = snakemake(wd, "--configfile", str(cfg))
+            times = job_times(wd)
+            rows.append({"items": items, "n": n, "bootstrap_samples": samples, "cold_wall_s": dt,
+                         "jobs_s": {k: v["s"] for k, v in times.items()},
+                         "max_rss_mb": max((v["max_rss_mb"] or 0) for v in times.values())})
+            shutil.rmtree(wd, ignore_errors=True)
+    return rows
+
+
+def _population(items: int) -> dict:
+    base = yaml.safe_load((ROOT / "config" / "population.yaml").read_text())
+    if items == 36:
+        return base
+    # 120 items: 3 exogenous constructs, IB with 12 components, UPG with 15 components, 4 items each
+    k_ib, k_upg = 12, 15
+    comps_ib = [f"B{i:02d}" for i in range(k_ib)]
+    comps_up = [f"U{i:02d}" for i in range(k_upg)]
+    pop = dict(base)
+    pop["second_order"] = {"IB": {c: 0.8 for c in comps_ib}, "UPG": {c: 0.8 for c in comps_up}}
+    its = {}
+    for c in ["NSC", "TIE", "POS"] + comps_ib + comps_up:
+        for j in range(1, 5):
+            its[f"{c}{j}"] = {"loading": 0.75, "shift": 0.0}
+    pop["items"] = its
+    pop["reverse_stored"] = []
+    return pop
+
+
+def _write_model(wd: Path, pop: dict) -> None:
+    constructs = list(dict.fromkeys(i.rstrip("0123456789") for i in pop["items"]))
+    lines = [f"{c} =~ " + " + ".join(f"{c}{j}" for j in range(1, 5)) for c in constructs]
+    for h, comps in pop["second_order"].items():
+        lines.append(f"{h} =~ " + " + ".join(comps))
+    lines += ["IB ~ a1*NSC + a2*TIE + a3*POS", "UPG ~ b*IB + c1*NSC + c2*TIE + c3*POS",
+              "ind_nsc := a1*b", "ind_tie := a2*b", "ind_pos := a3*b"]
+    (wd / "config" / "model.lavaan").write_text("\n".join(lines) + "\n")
+    cb = yaml.safe_load((wd / "config" / "codebook.yaml").read_text())
+    cb["constructs"] = {c: {"label": c} for c in constructs + ["IB", "UPG"]}
+    cb["items"] = {i: {"construct": i.rstrip("0123456789"), "text": i, "reverse": False} for i in pop["items"]}
+    (wd / "config" / "codebook.yaml").write_text(yaml.safe_dump(cb, sort_keys=False))
+
+
+def bench_semopy(tmp: Path, draws: int) -> dict:
+    """semopy per bootstrap draw: a fresh model each draw, and one warm-started model."""
+    code = f"""
+import json, time, warnings, numpy as np, pandas as pd
+warnings.simplefilter("ignore")
+t0 = time.perf_counter(); import semopy; t_imp = time.perf_counter() - t0
+from clusterup.config import study_from
+from clusterup.clean import read_clean
+from clusterup.bootstrap import draw_indices
+wd = {str(tmp / 'cold')!r}
+st = study_from(codebook=wd + "/config/codebook.yaml", model=wd + "/config/model.lavaan",
+                hypotheses=wd + "/config/hypotheses.yaml", items_dropped=[{{"item": "FUN4", "reason": "x"}}])
+data = read_clean(wd + "/results/clean/survey_clean.csv", st.codebook)
+desc = "\\n".join(l for l in st.analysis_model.to_text().splitlines() if ":=" not in l)
+cols = st.analysis_model.observed
+X = data[cols]
+n = len(X)
+t = time.perf_counter()
+for b in range({draws}):
+    m = semopy.Model(desc); m.fit(X.iloc[draw_indices(1, b, 0, n)], obj="MLW")
+fresh = 1000 * (time.perf_counter() - t) / {draws}
+m = semopy.Model(desc); m.fit(X, obj="MLW")
+t = time.perf_counter()
+for b in range({draws}):
+    m.fit(X.iloc[draw_indices(1, b, 0, n)], obj="MLW")
+warm = 1000 * (time.perf_counter() - t) / {draws}
+print(json.dumps({{"import_s": t_imp, "fresh_ms_per_draw": fresh, "warm_ms_per_draw": warm, "draws": {draws}}}))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    if proc.returncode != 0:
+        return {"error": proc.stderr[-800:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_lavaan(tmp: Path, draws: int) -> dict:
+    if not shutil.which("Rscript"):
+        return {"skipped": "Rscript not found"}
+    wd = tmp / "cold"
+    model = (wd / "results" / "sem" / "fit.json")
+    model_text = json.loads(model.read_text())["model"]
+    script = f"""
+suppressMessages(library(lavaan))
+d <- read.csv({str(wd / 'results/clean/survey_clean.csv')!r})
+m <- {json.dumps(model_text)}
+fit <- sem(m, d, likelihood = "wishart")
+t <- system.time(b <- bootstrapLavaan(fit, R = {draws}, type = "ordinary", FUN = "coef", parallel = "no"))
+cat(sprintf('{{"ms_per_draw": %f, "draws": %d, "lavaan": "%s", "failed": %d}}\\n', 1000 * t[["elapsed"]] / {draws},
+    {draws}, as.character(packageVersion("lavaan")), sum(is.na(b[, 1]))))
+"""
+    proc = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True,
+                          env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    if proc.returncode != 0:
+        return {"skipped": f"lavaan failed: {proc.stderr[-500:]}"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    import psutil
+
+    return {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
+            "memory_gb": round(psutil.virtual_memory().total / 2 ** 30, 1), "processor": platform.processor(),
+            "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
+    ap.add_argument("--quick", action="store_true", help="fewer draws and no N = 100,000 run")
+    ap.add_argument("--skip-scaling", action="store_true")
+    ap.add_argument("--skip-sharding", action="store_true")
+    args = ap.parse_args()
+    out = {"machine": machine()}
+    with tempfile.TemporaryDirectory(prefix="clusterup-bench-") as t:
+        tmp = Path(t)
+        print("cold run ...", flush=True)
+        out["cold"] = bench_cold(tmp)
+        print(json.dumps({k: v for k, v in out["cold"].items() if k != "jobs"}, indent=1), flush=True)
+        print("throughput ...", flush=True)
+        out["throughput"] = bench_throughput(tmp, 300 if args.quick else 1000)
+        print(out["throughput"], flush=True)
+        print("semopy / lavaan side by side ...", flush=True)
+        out["semopy"] = bench_semopy(tmp, 10 if args.quick else 30)
+        print(out["semopy"], flush=True)
+        out["lavaan"] = bench_lavaan(tmp, 50 if args.quick else 200)
+        print(out["lavaan"], flush=True)
+        if not args.skip_sharding:
+            print("sharding ...", flush=True)
+            out["sharding"] = bench_sharding(tmp, [1, 2, 4, 8], [1, 2, 4])
+            for r in out["sharding"]:
+                print(r, flush=True)
+        if not args.skip_scaling:
+            print("scaling ...", flush=True)
+            sizes = [218, 10_000] if args.quick else [218, 10_000, 100_000]
+            out["scaling"] = bench_scaling(tmp, sizes, [36, 120], samples=1000)
+            for r in out["scaling"]:
+                print({k: v for k, v in r.items() if k != "jobs_s"}, flush=True)
+    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

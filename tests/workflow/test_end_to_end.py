@@ -1,0 +1,91 @@
+"""End to end: the default chapter from a fresh copy, its verdicts, the PDF's numbers, reruns.
+
+One full run with the default configuration (B = 5000, as the reproduction), shared by the tests
+of this module.
+"""
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.workflow
+
+EXPECTED = {"H1": "supported", "H2": "supported", "H3": "supported", "H4": "supported",
+            "H5": "not supported", "H6": "not supported", "H7": "not supported",
+            "H8": "supported", "H9": "supported", "H10": "supported", "H11": "supported"}
+
+
+@pytest.fixture(scope="module")
+def chapter(tmp_path_factory, wf):
+    wd = wf.copy(tmp_path_factory.mktemp("e2e") / "wf")
+    proc = wf.run(wd, extra=["--cores", "2"])
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return wd
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def test_outputs_exist(chapter):
+    for f in ["results/report/chapter.pdf", "results/report/chapter.html", "results/provenance.json",
+              "results/hypotheses.csv", "results/mediation/effects.csv", "results/mediation/nested.json",
+              "results/cfa/fit.json", "results/sem/fit.json", "results/efa/adequacy.json",
+              "results/reliability/constructs.csv", "results/describe/normality.json"]:
+        assert (chapter / f).stat().st_size > 0, f
+
+
+def test_flow_of_the_default_data(chapter):
+    flow = json.loads((chapter / "results/clean/flow.json").read_text())
+    assert flow["returned"] == 251 and flow["valid"] == 218 and flow["distributed"] == 300
+    assert flow["excluded"] == {"out_of_range": 7, "excess_missing": 11, "straightlining": 9, "duplicate": 6}
+
+
+def test_workflow_verdicts_match_the_population_truth(chapter):
+    """The seed was chosen (independent quick fit) to show this pattern; the workflow must agree."""
+    hyp = pd.read_csv(chapter / "results/hypotheses.csv")
+    assert dict(zip(hyp["id"], hyp["verdict"])) == EXPECTED
+    eff = pd.read_csv(chapter / "results/mediation/effects.csv")
+    assert set(eff["n_ok"]) == {5000}
+
+
+def _apa(x: float, d: int = 3) -> str:
+    s = f"{x:.{d}f}"
+    return s.replace("0.", ".", 1) if s.startswith("0.") else s
+
+
+def test_pdf_numbers_come_from_results(chapter):
+    """Every hypothesis with its verdict, and the key fit numbers of CFA and SEM at printed precision."""
+    text = _pdf_text(chapter / "results/report/chapter.pdf")
+    hyp = pd.read_csv(chapter / "results/hypotheses.csv")
+    table = text[text.rfind("Summary of the hypothesis tests"):]
+    for row in hyp.itertuples():
+        # in the summary table each id is followed (after its statement) by its verdict
+        m = re.search(rf"\b{row.id}\b (.*?)\b(not supported|supported)\b", table)
+        assert m and m.group(2) == row.verdict, row.id
+    for stage in ("cfa", "sem"):
+        fit = json.loads((chapter / f"results/{stage}/fit.json").read_text())
+        assert f"χ²({fit['df']}) = {fit['chi2']:.2f}" in text
+        for key in ("cfi", "tli", "rmsea", "srmr"):
+            assert f"{key.upper()} = {_apa(fit[key])}" in text, (stage, key)
+
+
+def test_second_run_has_nothing_to_do(chapter, wf):
+    proc = wf.run(chapter, extra=["-n"])
+    assert proc.returncode == 0
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_template_edit_plans_only_the_report(chapter, wf):
+    tpl = chapter / "templates" / "partials" / "s8_hypotheses.html.j2"
+    tpl.write_text(tpl.read_text() + "\n{# edited #}\n")
+    proc = wf.run(chapter, extra=["-n", "--quiet", "rules"])
+    assert proc.returncode == 0, proc.stderr
+    jobs = re.findall(r"^(\w+)\s+(\d+)\s*$", proc.stdout + proc.stderr, flags=re.M)
+    planned = {name for name, _ in jobs if name not in ("total", "all")}
+    assert planned == {"report"}, proc.stdout + proc.stderr

@@ -115,11 +115,12 @@ def bench_cold(tmp: Path) -> dict:
 def bench_throughput(tmp: Path, draws: int) -> dict:
     """ms per draw, one process, from the setup of the cold run."""
     setup_path = tmp / "cold" / "results" / "bootstrap" / "setup.json"
+    data_path = tmp / "cold" / "results" / "bootstrap" / "data.npy"
     code = f"""
 import json, time, numpy as np
 from threadpoolctl import threadpool_limits
 from clusterup.bootstrap import BootstrapSetup, run_draws
-setup = BootstrapSetup.from_dict(json.load(open({str(setup_path)!r})))
+setup = BootstrapSetup.load({str(setup_path)!r}, {str(data_path)!r})
 with threadpool_limits(1):
     run_draws(setup, range(20))
     t = time.perf_counter(); recs, _ = run_draws(setup, range(1000, 1000 + {draws})); dt = time.perf_counter() - t
@@ -195,8 +196,8 @@ def _population(items: int) -> dict:
         return base
     # 120 items: 3 exogenous constructs, IB with 12 components, UPG with 15 components, 4 items each
     k_ib, k_upg = 12, 15
-    comps_ib = [f"B{i:02d}" for i in range(k_ib)]
-    comps_up = [f"U{i:02d}" for i in range(k_upg)]
+    comps_ib = [f"Q{chr(65 + i)}" for i in range(k_ib)]          # letters only: items are <construct><digit>
+    comps_up = [f"R{chr(65 + i)}" for i in range(k_upg)]
     pop = dict(base)
     pop["second_order"] = {"IB": {c: 0.8 for c in comps_ib}, "UPG": {c: 0.8 for c in comps_up}}
     its = {}

@@ -38,13 +38,32 @@ class BootstrapSetup:
     tol: float = 1e-8
 
     def to_dict(self) -> dict:
+        """The model part (JSON); the data matrix is stored separately (:meth:`save`)."""
         return {"spec": self.spec.to_dict(), "theta": self.theta.tolist(), "info": self.info.tolist(),
-                "X": self.X.tolist(), "likelihood": self.likelihood, "seed": int(self.seed), "tol": self.tol}
+                "likelihood": self.likelihood, "seed": int(self.seed), "tol": self.tol,
+                "n": int(self.X.shape[0]), "observed": list(self.spec.observed)}
+
+    def save(self, json_path: str, data_path: str) -> None:
+        """Write the model as JSON and the data as a .npy matrix (columns = observed variables)."""
+        import json
+        import os
+
+        with open(json_path + ".tmp", "w", encoding="utf-8") as fh:
+            json.dump(self.to_dict(), fh)
+        os.replace(json_path + ".tmp", json_path)
+        with open(data_path + ".tmp", "wb") as fh:
+            np.save(fh, self.X)
+        os.replace(data_path + ".tmp", data_path)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "BootstrapSetup":
+    def load(cls, json_path: str, data_path: str) -> "BootstrapSetup":
+        import json
+
+        with open(json_path, encoding="utf-8") as fh:
+            d = json.load(fh)
+        X = np.load(data_path)
         return cls(ModelSpec.from_dict(d["spec"]), np.asarray(d["theta"], float), np.asarray(d["info"], float),
-                   np.asarray(d["X"], float), d["likelihood"], int(d["seed"]), float(d.get("tol", 1e-8)))
+                   X, d["likelihood"], int(d["seed"]), float(d.get("tol", 1e-8)))
 
 
 class Statistics:
@@ -169,8 +188,13 @@ def shard_draws(n_draws: int, n_shards: int, shard: int) -> range:
     return range(min(start, n_draws), min(start + per, n_draws))
 
 
-def jackknife(setup: BootstrapSetup) -> "pd.DataFrame":
-    """Leave-one-out refits (for the BCa acceleration): one row per omitted respondent."""
+def jackknife(setup: BootstrapSetup, max_fits: int = 1000) -> tuple["pd.DataFrame", str]:
+    """Jackknife refits for the BCa acceleration: one row per omitted respondent (or group).
+
+    Up to ``max_fits`` respondents this is the leave-one-out jackknife.  Beyond that it is the
+    delete-a-group jackknife with ``max_fits`` groups (respondent i in group i mod G), which keeps
+    the cost bounded for very large samples; the method used is returned and reported.
+    """
     import pandas as pd
 
     problem = MLProblem(setup.spec)
@@ -178,11 +202,14 @@ def jackknife(setup: BootstrapSetup) -> "pd.DataFrame":
     X = setup.X
     n = X.shape[0]
     ddof = 1 if setup.likelihood == "wishart" else 0
+    groups = n if n <= max_fits else max_fits
+    label = "leave-one-out" if groups == n else f"delete-a-group ({groups} groups of about {n // groups})"
+    member = np.arange(n) % groups
     rows = []
-    for i in range(n):
-        Xi = np.delete(X, i, axis=0)
+    for g in range(groups):
+        Xi = X[member != g]
         Xc = Xi - Xi.mean(axis=0)
-        S = Xc.T @ Xc / (n - 1 - ddof)
+        S = Xc.T @ Xc / (len(Xi) - ddof)
         fit = problem.fit(S, setup.theta, tol=setup.tol, info=setup.info, max_iter=200)
         rows.append(stats.compute(fit.theta) if fit.converged else np.full(len(stats.columns), np.nan))
-    return pd.DataFrame(rows, columns=stats.columns)
+    return pd.DataFrame(rows, columns=stats.columns), label

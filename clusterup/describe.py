@@ -78,9 +78,24 @@ def mardia(X: np.ndarray, ddof: int = 0) -> dict:
     n, p = X.shape
     Z = X - X.mean(axis=0)
     S = Z.T @ Z / (n - ddof)
-    D = Z @ np.linalg.solve(S, Z.T)
-    b1p = float(np.sum(D ** 3) / n ** 2)
-    b2p = float(np.sum(np.diag(D) ** 2) / n)
+    # whiten: d_ij = y_i · y_j with Y = Z L⁻ᵀ, S = L Lᵀ
+    L = np.linalg.cholesky(S)
+    Y = np.linalg.solve(L, Z.T).T
+    b2p = float(np.sum(np.einsum("ij,ij->i", Y, Y) ** 2) / n)
+    if n <= p * p:
+        # Σ_ij d_ij³ from the N × N matrix, in row blocks
+        total = 0.0
+        for start in range(0, n, 2048):
+            D = Y[start:start + 2048] @ Y.T
+            total += float(np.sum(D ** 3))
+    else:
+        # Σ_ij (y_i·y_j)³ = Σ_abc T_abc², T_abc = Σ_i y_ia y_ib y_ic: O(N p³) instead of O(N² p)
+        T = np.zeros((p * p, p))
+        for start in range(0, n, 4096):
+            Yb = Y[start:start + 4096]
+            T += np.einsum("ia,ib->iab", Yb, Yb).reshape(len(Yb), p * p).T @ Yb
+        total = float(np.sum(T ** 2))
+    b1p = total / n ** 2
     df = p * (p + 1) * (p + 2) / 6
     skew_stat = n * b1p / 6
     k = (p + 1) * (n + 1) * (n + 3) / (n * ((n + 1) * (p + 1) - 6))

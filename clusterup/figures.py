@@ -123,7 +123,7 @@ def path_diagram(estimates: pd.DataFrame, r2: pd.DataFrame, labels: dict[str, st
     r2map = dict(zip(r2["variable"], r2["r2"])) if len(r2) else {}
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width + shift:.0f} {height:.0f}" '
            f'width="{width + shift:.0f}" height="{height:.0f}" font-family="DejaVu Sans, Arial, sans-serif" '
-           f'font-size="14.5">',
+           f'font-size="16">',
            '<defs><marker id="arr" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#222"/></marker>'
            '<marker id="arrg" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
@@ -133,7 +133,7 @@ def path_diagram(estimates: pd.DataFrame, r2: pd.DataFrame, labels: dict[str, st
         out.append(f'<text x="10" y="22" font-size="14" font-weight="bold">{html.escape(title)}</text>')
 
     def label_box(x, y, text, color="#000"):
-        w = 8.2 * len(text) + 8
+        w = 9.0 * len(text) + 8
         out.append(f'<rect x="{x - w / 2:.1f}" y="{y - 10:.1f}" width="{w:.1f}" height="17" fill="white" '
                    f'fill-opacity="0.92" rx="3"/>')
         out.append(f'<text x="{x:.1f}" y="{y + 3:.1f}" text-anchor="middle" fill="{color}">{html.escape(text)}</text>')
@@ -188,15 +188,19 @@ def path_diagram(estimates: pd.DataFrame, r2: pd.DataFrame, labels: dict[str, st
         if lab and lab != v and not small:
             short = lab if len(lab) <= 34 else lab[:32] + "…"
             ly = y - ry - 7 if v not in raised else y - ry - 7
-            out.append(f'<text x="{x:.1f}" y="{ly:.1f}" text-anchor="middle" font-size="11" '
+            out.append(f'<text x="{x:.1f}" y="{ly:.1f}" text-anchor="middle" font-size="12.5" '
                        f'fill="#333">{html.escape(short)}</text>')
         if v in r2map:
-            below = not (small and comp_top_y is not None and y == comp_top_y)
-            ty = y + ry + 15 if below else y - ry - 6
-            out.append(f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="11" '
-                       f'fill="#1f3b63">R² = {apa(r2map[v])}</text>')
+            if small:      # components: R² outside the row, away from the arrows
+                below = not (comp_top_y is not None and y == comp_top_y)
+                ty = y + ry + 16 if below else y - ry - 7
+                out.append(f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="12.5" '
+                           f'fill="#1f3b63">R² = {apa(r2map[v])}</text>')
+            else:          # structural factors: R² to the right of the ellipse
+                out.append(f'<text x="{x + rx + 5:.1f}" y="{y + ry + 4:.1f}" text-anchor="start" '
+                           f'font-size="12.5" fill="#1f3b63">R² = {apa(r2map[v])}</text>')
     out.append('</g>')
-    out.append(f'<text x="10" y="{height - 8:.0f}" font-size="11" fill="#444">Completely standardized estimates. '
+    out.append(f'<text x="10" y="{height - 8:.0f}" font-size="13" fill="#444">Completely standardized estimates. '
                '* p &lt; .05, ** p &lt; .01, *** p &lt; .001; dashed: not significant. Codes of the factors: '
                'Appendix A.</text>')
     out.append("</svg>")

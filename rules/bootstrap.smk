@@ -9,6 +9,7 @@ rule bootstrap_shard:
     input:
         code=pkg("bootstrap", "ml", "spec", "syntax"),
         setup="results/bootstrap/setup.json",
+        setup_data="results/bootstrap/data.npy",
     output:
         shard="results/bootstrap/shard_{i}.csv",
     wildcard_constraints:
@@ -32,6 +33,7 @@ rule mediation:
         code=pkg("bootstrap", "ml", "spec", "syntax", "mediation"),
         shards=expand("results/bootstrap/shard_{i}.csv", i=SHARDS),
         setup="results/bootstrap/setup.json",
+        setup_data="results/bootstrap/data.npy",
     output:
         effects="results/mediation/effects.csv",
         draws="results/mediation/draws.csv",

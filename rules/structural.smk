@@ -12,6 +12,7 @@ rule sem:
         effects="results/sem/effects.csv",
         modindices="results/sem/modindices.csv",
         setup="results/bootstrap/setup.json",
+        setup_data="results/bootstrap/data.npy",
     params:
         items_dropped=config["items_dropped"],
         likelihood=config["estimation"]["likelihood"],

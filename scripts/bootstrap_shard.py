@@ -1,6 +1,5 @@
 """bootstrap_shard: refit this shard's block of resamples (numpy/scipy only, no semopy)."""
 import csv
-import json
 import logging
 import time
 
@@ -10,8 +9,7 @@ from clusterup.workflow import run
 
 def main(smk):
     t0 = time.perf_counter()
-    with open(smk.input.setup, encoding="utf-8") as fh:
-        setup = BootstrapSetup.from_dict(json.load(fh))
+    setup = BootstrapSetup.load(smk.input.setup, smk.input.setup_data)
     draws = shard_draws(smk.params.samples, smk.params.shards, int(smk.wildcards.i))
     t1 = time.perf_counter()
     records, columns = run_draws(setup, draws)

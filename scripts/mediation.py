@@ -1,5 +1,4 @@
 """mediation: gather the bootstrap shards; SE, percentile, BC and BCa intervals, BC p."""
-import json
 import logging
 
 import numpy as np
@@ -21,12 +20,11 @@ def main(smk):
     n_failed = int((~shards["ok"]).sum())
     for reason, k in shards.loc[~shards["ok"], "reason"].value_counts().items():
         logging.warning("%d failed resample(s): %s", k, reason)
-    with open(smk.input.setup, encoding="utf-8") as fh:
-        setup = BootstrapSetup.from_dict(json.load(fh))
+    setup = BootstrapSetup.load(smk.input.setup, smk.input.setup_data)
     stats = Statistics(setup.spec, MLProblem(setup.spec))
     full = dict(zip(stats.columns, stats.compute(setup.theta)))
     kinds = {n: ("path" if "~" in n else "defined") for n in stats.names}
-    jack = jackknife(setup)
+    jack, jack_method = jackknife(setup)
     effects = summarize(ok, {n: full[n] for n in stats.names}, {n: full[f"std:{n}"] for n in stats.names},
                         kinds, smk.params.ci_level, n_ok=len(ok), n_failed=n_failed, jackknife=jack)
     order = {"defined": 0, "path": 1}
@@ -40,7 +38,7 @@ def main(smk):
                 "failed_draws": failed[["draw", "attempt", "reason"]].to_dict(orient="records"),
                 "iterations_median": float(ok["iterations"].median()), "iterations_max": int(ok["iterations"].max()),
                 "gradient_max": float(ok["grad_max"].max()), "tolerance": setup.tol,
-                "jackknife_n": int(len(jack)), "jackknife_failed": int(jack.isna().any(axis=1).sum()),
+                "jackknife_n": int(len(jack)), "jackknife_method": jack_method, "jackknife_failed": int(jack.isna().any(axis=1).sum()),
                 "stream": "numpy default_rng(SeedSequence([seed, draw])) for the first attempt, "
                           "SeedSequence([seed, draw, attempt]) for replacements"},
                smk.output.summary)

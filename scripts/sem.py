@@ -27,7 +27,7 @@ def main(smk):
     write_csv(modification_indices(res), smk.output.modindices)
     setup = BootstrapSetup(res.spec, res.theta, res.problem.information(res.theta),
                            data[res.spec.observed].to_numpy(dtype=float), res.likelihood, smk.params.seed)
-    write_json(setup.to_dict(), smk.output.setup)
+    setup.save(smk.output.setup, smk.output.setup_data)
 
 
 run(main, snakemake)  # noqa: F821

@@ -178,3 +178,19 @@ def test_mardia_against_direct_computation():
     assert m["skewness_chi2"] == pytest.approx(n * b1 / 6)
     assert m["skewness_df"] == p * (p + 1) * (p + 2) / 6
     assert m["kurtosis_cr"] == pytest.approx((b2 - p * (p + 2)) / np.sqrt(8 * p * (p + 2) / n))
+
+
+def test_mardia_both_computation_paths_equal_the_direct_formula():
+    """b1p is computed from the N x N matrix when N <= p^2 and from the third-moment tensor
+    otherwise; both must equal the textbook double sum."""
+    from clusterup.describe import mardia
+
+    rng = np.random.default_rng(5)
+    for n, p in ((40, 8), (300, 4)):          # 40 <= 64 (matrix path), 300 > 16 (tensor path)
+        X = rng.standard_normal((n, p)) ** 3 + rng.standard_normal((n, 1))
+        Z = X - X.mean(axis=0)
+        S = Z.T @ Z / n
+        D = Z @ np.linalg.solve(S, Z.T)
+        got = mardia(X, ddof=0)
+        assert got["b1p"] == pytest.approx(np.sum(D ** 3) / n ** 2, rel=1e-10)
+        assert got["b2p"] == pytest.approx(np.sum(np.diag(D) ** 2) / n, rel=1e-10)

@@ -37,9 +37,13 @@ ROOT = Path(__file__).resolve().parents[1]
 COPY = ["Snakefile", "rules", "scripts", "config", "data", "templates", "profiles", "clusterup"]
 
 
+SOURCE = ROOT     # replaced by a snapshot of the repository when the benchmark starts
+
+
 def copy_repo(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
     for name in COPY:
-        src = ROOT / name
+        src = SOURCE / name
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
@@ -47,8 +51,10 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-def snakemake(workdir: Path, *args: str, cores: int = 4) -> tuple[float, subprocess.CompletedProcess]:
-    cmd = [sys.executable, "-m", "snakemake", "--cores", str(cores), *args]
+def snakemake(workdir: Path, *args: str, targets: tuple[str, ...] = (), cores: int = 4
+              ) -> tuple[float, subprocess.CompletedProcess]:
+    # targets first: --configfile / --forcerun take several values and would swallow them
+    cmd = [sys.executable, "-m", "snakemake", *targets, "--cores", str(cores), *args]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True)
     dt = time.perf_counter() - t0
@@ -145,7 +151,7 @@ def bench_sharding(tmp: Path, shard_counts, core_counts) -> list[dict]:
         cfgfile = write_config(wd, **{"bootstrap.shards": shards})
         for cores in core_counts:
             dt, _ = snakemake(wd, "--configfile", str(cfgfile), "--forcerun", "bootstrap_shard",
-                              "results/mediation/effects.csv", cores=cores)
+                              targets=("results/mediation/effects.csv",), cores=cores)
             digest = _sha(wd / "results/mediation/effects.csv")
             rows.append({"shards": shards, "cores": cores, "wall_s": dt, "effects_sha256": digest})
     return rows
@@ -157,36 +163,38 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def bench_scaling(tmp: Path, sizes, item_counts, samples: int) -> list[dict]:
+def bench_scaling(tmp: Path, grid, samples: int, on_row=None) -> list[dict]:
+    """Cold runs for each (items, N) in ``grid`` (with B = ``samples``)."""
     from clusterup.replicate import Population, draw_items
 
     rows = []
-    for items in item_counts:
-        for n in sizes:
-            wd = copy_repo(tmp / f"scale_{items}_{n}")
-            pop = _population(items)
-            rng = np.random.default_rng(7)
-            X = draw_items(Population(pop), n, rng)
-            rev = pop.get("reverse_stored", [])
-            for it in rev:
-                X[it] = 6 - X[it]
-            X.insert(0, "resp_id", [f"R{i:06d}" for i in range(n)])
-            for d, probs in {"cluster": 5, "ownership": 4, "employees": 4, "respondent_role": 3}.items():
-                X[d] = rng.integers(1, probs + 1, n)
-            X["firm_age"] = rng.integers(1, 60, n)
-            X.to_csv(wd / "data" / "bench.csv", index=False)
-            if items != 36:
-                _write_model(wd, pop)
-            cfg = write_config(wd, **{"data.path": "data/bench.csv", "data.distributed": None,
-                                      "bootstrap.samples": samples, "bootstrap.shards": 4,
-                                      "items_dropped": [] if items != 36 else
-                                      [{"item": "FUN4", "reason": "benchmark: as the default"}]})
-            dt, _ = snakemake(wd, "--configfile", str(cfg))
-            times = job_times(wd)
-            rows.append({"items": items, "n": n, "bootstrap_samples": samples, "cold_wall_s": dt,
-                         "jobs_s": {k: v["s"] for k, v in times.items()},
-                         "max_rss_mb": max((v["max_rss_mb"] or 0) for v in times.values())})
-            shutil.rmtree(wd, ignore_errors=True)
+    for items, n in grid:
+        wd = copy_repo(tmp / f"scale_{items}_{n}")
+        pop = _population(items)
+        rng = np.random.default_rng(7)
+        X = draw_items(Population(pop), n, rng)
+        rev = pop.get("reverse_stored", [])
+        for it in rev:
+            X[it] = 6 - X[it]
+        X.insert(0, "resp_id", [f"R{i:06d}" for i in range(n)])
+        for d, probs in {"cluster": 5, "ownership": 4, "employees": 4, "respondent_role": 3}.items():
+            X[d] = rng.integers(1, probs + 1, n)
+        X["firm_age"] = rng.integers(1, 60, n)
+        X.to_csv(wd / "data" / "bench.csv", index=False)
+        if items != 36:
+            _write_model(wd, pop)
+        cfg = write_config(wd, **{"data.path": "data/bench.csv", "data.distributed": None,
+                                  "bootstrap.samples": samples, "bootstrap.shards": 4,
+                                  "items_dropped": [] if items != 36 else
+                                  [{"item": "FUN4", "reason": "benchmark: as the default"}]})
+        dt, _ = snakemake(wd, "--configfile", str(cfg))
+        times = job_times(wd)
+        rows.append({"items": items, "n": n, "bootstrap_samples": samples, "cold_wall_s": dt,
+                     "jobs_s": {k: v["s"] for k, v in times.items()},
+                     "max_rss_mb": max((v["max_rss_mb"] or 0) for v in times.values())})
+        if on_row:
+            on_row(rows[-1])
+        shutil.rmtree(wd, ignore_errors=True)
     return rows
 
 
@@ -296,31 +304,54 @@ def main() -> int:
     ap.add_argument("--skip-sharding", action="store_true")
     args = ap.parse_args()
     out = {"machine": machine()}
+    out_path = Path(args.out)
+
+    def save():
+        out_path.write_text(json.dumps(out, indent=2) + "\n")
+
+    global SOURCE
     with tempfile.TemporaryDirectory(prefix="clusterup-bench-") as t:
         tmp = Path(t)
+        SOURCE = copy_repo(tmp / "snapshot")     # edits to the repository during the run do not leak in
         print("cold run ...", flush=True)
         out["cold"] = bench_cold(tmp)
+        save()
         print(json.dumps({k: v for k, v in out["cold"].items() if k != "jobs"}, indent=1), flush=True)
         print("throughput ...", flush=True)
         out["throughput"] = bench_throughput(tmp, 300 if args.quick else 1000)
+        save()
         print(out["throughput"], flush=True)
         print("semopy / lavaan side by side ...", flush=True)
         out["semopy"] = bench_semopy(tmp, 10 if args.quick else 30)
         print(out["semopy"], flush=True)
         out["lavaan"] = bench_lavaan(tmp, 50 if args.quick else 200)
+        if "ms_per_draw" in out["lavaan"]:
+            out["speedup_vs_lavaan"] = out["lavaan"]["ms_per_draw"] / out["throughput"]["ms_per_draw"]
+        if "warm_ms_per_draw" in out["semopy"]:
+            out["speedup_vs_semopy_warm"] = out["semopy"]["warm_ms_per_draw"] / out["throughput"]["ms_per_draw"]
+        save()
         print(out["lavaan"], flush=True)
         if not args.skip_sharding:
             print("sharding ...", flush=True)
             out["sharding"] = bench_sharding(tmp, [1, 2, 4, 8], [1, 2, 4])
+            out["sharding_identical_results"] = len({r["effects_sha256"] for r in out["sharding"]}) == 1
+            save()
             for r in out["sharding"]:
                 print(r, flush=True)
         if not args.skip_scaling:
             print("scaling ...", flush=True)
-            sizes = [218, 10_000] if args.quick else [218, 10_000, 100_000]
-            out["scaling"] = bench_scaling(tmp, sizes, [36, 120], samples=1000)
-            for r in out["scaling"]:
+            # N scaling with the 36-item instrument; item scaling at N = 10,000 (120 items need more
+            # respondents than the model's 675 free parameters: fewer is refused as bad input)
+            grid = [(36, 218), (36, 10_000)] + ([] if args.quick else [(36, 100_000)]) + [(120, 10_000)]
+            out["scaling"] = []
+
+            def row(r):
+                out["scaling"].append(r)
+                save()
                 print({k: v for k, v in r.items() if k != "jobs_s"}, flush=True)
-    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
+
+            bench_scaling(tmp, grid, samples=1000, on_row=row)
+    save()
     print(f"wrote {args.out}")
     return 0
 

@@ -103,8 +103,8 @@ class Statistics:
                 else:
                     _, S = self.problem.matrices(theta)
                     lab_std[k] = v / np.sqrt(abs(S[e.row, e.row] * S[e.col, e.col]))
-            d_raw, _ = self.defs.evaluate(lab)
-            d_std, _ = self.defs.evaluate(lab_std)
+            d_raw = self.defs.values(lab)
+            d_std = self.defs.values(lab_std)
         else:
             d_raw = d_std = np.zeros(0)
         return np.concatenate([raw, d_raw, std, d_std])
@@ -140,6 +140,7 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
     X = setup.X
     n = X.shape[0]
     ddof = 1 if setup.likelihood == "wishart" else 0
+    info_inv = np.linalg.inv(setup.info)
     records = []
     nan_stats = np.full(len(stats.columns), np.nan)
     for b in draws:
@@ -162,7 +163,7 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
                 except np.linalg.LinAlgError:
                     reason = "resample covariance not positive definite"
                 if not reason:
-                    fit = problem.fit(S, setup.theta, tol=setup.tol, info=setup.info, max_iter=200)
+                    fit = problem.fit(S, setup.theta, tol=setup.tol, info_inv=info_inv, max_iter=200)
                     it, gmax = fit.iterations, fit.grad_max
                     if not fit.converged:
                         reason = f"no convergence ({fit.message})"

@@ -232,3 +232,14 @@ def read_clean(path: str, codebook: Codebook) -> pd.DataFrame:
     for i in codebook.items:
         frame[i] = frame[i].astype(float)
     return frame
+
+
+def check_analysis_items(clean: pd.DataFrame, items: list[str], source: str) -> None:
+    """The analysed items of the cleaned sample must have variance and a positive-definite
+    covariance matrix: a constant item or a duplicated column stops the workflow here, with the
+    item named, instead of inside a later estimation."""
+    from .moments import check_moments
+
+    X = clean[items].to_numpy(dtype=float)
+    check_moments(np.atleast_2d(np.cov(X, rowvar=False)), items, len(X), 0,
+                  source + " (valid questionnaires after cleaning)")

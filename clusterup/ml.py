@@ -96,6 +96,7 @@ class MLProblem:
                                        np.where(self.s_rows == self.s_cols, 0.5, 1.0)])
         self.eye_m = np.eye(m)
         self._eye_p = np.eye(self.p)
+        self.fast = _Lisrel.build(spec)
 
     # ---- matrices -----------------------------------------------------------------------------
     def _internal(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -181,6 +182,16 @@ class MLProblem:
     def value_grad_info(self, theta: np.ndarray, S: np.ndarray, logdet_S: float,
                         want_info: bool = True):
         """F, ∂F/∂θ and (optionally) the expected information H at θ; None if Σ is not PD."""
+        if not want_info and self.fast is not None:
+            out = self.fast.value_grad(theta, S, logdet_S)
+            if out is None:
+                return None
+            f, g_entries = out
+            return f, self._to_params(g_entries), None
+        return self._value_grad_info_ram(theta, S, logdet_S, want_info)
+
+    def _value_grad_info_ram(self, theta: np.ndarray, S: np.ndarray, logdet_S: float, want_info: bool):
+        """The general RAM computation (any model, including the information matrix)."""
         pieces = self._pieces(theta, S)
         if pieces is None:
             return None
@@ -226,7 +237,8 @@ class MLProblem:
 
     # ---- optimiser ----------------------------------------------------------------------------
     def fit(self, S: np.ndarray, start: np.ndarray, *, tol: float = 1e-9, max_iter: int = 500,
-            info: np.ndarray | None = None, polish: bool = False) -> MLFit:
+            info: np.ndarray | None = None, info_inv: np.ndarray | None = None,
+            polish: bool = False) -> MLFit:
         """Minimise F_ML from ``start``.
 
         Quasi-Newton (BFGS) whose initial inverse Hessian is the inverse expected information
@@ -246,6 +258,8 @@ class MLProblem:
         info : ndarray, optional
             Expected information to start the metric from (e.g. the full-sample one in a
             bootstrap); by default computed at ``start``.
+        info_inv : ndarray, optional
+            Its inverse, when already known (saves one inversion per bootstrap draw).
         polish : bool
             Finish with Newton steps.
         """
@@ -253,22 +267,27 @@ class MLProblem:
         if sign <= 0:
             raise np.linalg.LinAlgError("sample covariance matrix is not positive definite")
         theta = np.array(start, dtype=float)
-        out = self.value_grad_info(theta, S, logdet_S, want_info=info is None)
+        given = info is not None or info_inv is not None
+        out = self.value_grad_info(theta, S, logdet_S, want_info=not given)
         if out is None:
             return MLFit(theta, np.inf, np.inf, 0, False, "start values give a non-positive-definite Σ")
         f, g, H = out
-        H = info if info is not None else H
-        Binv = _inv_pd(H)
+        if info_inv is not None:
+            Binv = np.array(info_inv, dtype=float, order="F")
+        else:
+            Binv = np.asfortranarray(_inv_pd(info if info is not None else H))
+        # Binv is kept symmetric through BLAS symmetric routines that read and update only its
+        # lower triangle (dsymv, dsyr, dsyr2): a few microseconds per iteration
         gmax = float(np.max(np.abs(g))) if len(g) else 0.0
         it = 0
         resets = 0
         while gmax > tol and it < max_iter:
             it += 1
-            step = -Binv @ g
+            step = _symv(-1.0, Binv, g, lower=1)
             slope = float(g @ step)
             if slope >= 0:                       # not a descent direction: Fisher step instead
-                Binv = _inv_pd(self._info_at(theta))
-                step = -Binv @ g
+                Binv = np.asfortranarray(_inv_pd(self._info_at(theta)))
+                step = _symv(-1.0, Binv, g, lower=1)
                 slope = float(g @ step)
             t, new = 1.0, None
             for _ in range(40):
@@ -284,15 +303,17 @@ class MLProblem:
                 resets += 1
                 if resets > 3:
                     break
-                Binv = _inv_pd(self._info_at(theta))
+                Binv = np.asfortranarray(_inv_pd(self._info_at(theta)))
                 continue
-            s_vec, y_vec = new - theta, g_new - g
+            s_vec = new - theta
+            y_vec = g_new - g
             sy = float(s_vec @ y_vec)
-            if sy > 1e-12 * float(np.linalg.norm(s_vec) * np.linalg.norm(y_vec)):
+            if sy > 1e-12 * float(np.sqrt((s_vec @ s_vec) * (y_vec @ y_vec))):
+                # BFGS: H+ = H + (1/sy + yᵀHy/sy²)·ssᵀ − (Hy·sᵀ + s·(Hy)ᵀ)/sy
                 rho = 1.0 / sy
-                By = Binv @ y_vec
-                Binv = (Binv - rho * (np.outer(s_vec, By) + np.outer(By, s_vec))
-                        + (rho * rho * float(y_vec @ By) + rho) * np.outer(s_vec, s_vec))
+                By = _symv(1.0, Binv, y_vec, lower=1)
+                Binv = _syr(rho + rho * rho * float(y_vec @ By), s_vec, a=Binv, lower=1, overwrite_a=1)
+                Binv = _syr2(-rho, By, s_vec, a=Binv, lower=1, overwrite_a=1)
             theta, f, g = new, fc, g_new
             gmax = float(np.max(np.abs(g)))
         if polish and np.isfinite(f):
@@ -342,7 +363,138 @@ class MLProblem:
         return theta, f, g, steps
 
 
+class _Lisrel:
+    """Objective and gradient for the common structure Σ = Λ(I − B)⁻¹Ψ(I − B)⁻ᵀΛᵀ + Θ.
+
+    Applies when no variable depends on an observed variable and no observed variable covaries
+    with a latent one (every CFA, and SEMs among latent variables such as the thesis's model).
+    The same quantities as the RAM formulas, with k × k and p × k products instead of m × m ones
+    (m = p + k), which roughly halves the cost of the bootstrap's inner loop.  With
+    L = Λ(I − B)⁻¹, Kₗ = (I − B)⁻¹ΨLᵀ and W = Σ⁻¹ − Σ⁻¹SΣ⁻¹ the entry gradients are
+    loading (i ← j): 2(WKₗᵀ)ᵢⱼ;  B (i ← j): 2(KₗWL)ⱼᵢ;  Θᵢⱼ: 2Wᵢⱼ (Wᵢᵢ);  Ψᵢⱼ: 2(LᵀWL)ᵢⱼ ((LᵀWL)ᵢᵢ).
+    Tested against the RAM path to rounding error.
+    """
+
+    @classmethod
+    def build(cls, spec) -> "_Lisrel | None":
+        """The fast evaluator for ``spec``, or None when the model does not have this structure."""
+        p, k = spec.p, spec.m - spec.p
+        if k == 0:
+            return None
+        self = cls()
+        self.p, self.k = p, k
+        self.Lam0, self.B0 = np.zeros((p, k)), np.zeros((k, k))
+        self.Psi0, self.Th0 = np.zeros((k, k)), np.zeros((p, p))
+        a_kind, a_r, a_c, a_free = [], [], [], []
+        s_kind, s_r, s_c, s_free = [], [], [], []
+        for e in spec.entries:
+            r, c = e.row, e.col
+            if e.mat == "A":
+                if c < p:
+                    return None                      # an observed variable is a cause
+                if r < p:
+                    kind, rr, cc = 0, r, c - p       # loading
+                else:
+                    kind, rr, cc = 1, r - p, c - p   # latent regression
+                if e.free >= 0:
+                    a_kind.append(kind); a_r.append(rr); a_c.append(cc); a_free.append(e.free)
+                else:
+                    (self.Lam0 if kind == 0 else self.B0)[rr, cc] = e.value
+            else:
+                if (r < p) != (c < p):
+                    return None                      # observed–latent covariance
+                if r < p:
+                    kind, rr, cc = 0, r, c
+                    base = self.Th0
+                else:
+                    kind, rr, cc = 1, r - p, c - p
+                    base = self.Psi0
+                if e.free >= 0:
+                    s_kind.append(kind); s_r.append(rr); s_c.append(cc); s_free.append(e.free)
+                else:
+                    base[rr, cc] = base[cc, rr] = e.value
+        arr = lambda x: np.asarray(x, dtype=int)
+        a_kind, a_r, a_c, a_free = map(arr, (a_kind, a_r, a_c, a_free))
+        s_kind, s_r, s_c, s_free = map(arr, (s_kind, s_r, s_c, s_free))
+        self.n_a, self.n_s = len(a_free), len(s_free)
+        # parameter placement (flat indices, symmetric positions for covariance matrices)
+        self.lam_pos, self.lam_par = a_r[a_kind == 0] * k + a_c[a_kind == 0], a_free[a_kind == 0]
+        self.b_pos, self.b_par = a_r[a_kind == 1] * k + a_c[a_kind == 1], a_free[a_kind == 1]
+        th, ps = s_kind == 0, s_kind == 1
+        self.th_pos = np.concatenate([s_r[th] * p + s_c[th], s_c[th] * p + s_r[th]])
+        self.th_par = np.concatenate([s_free[th], s_free[th]])
+        self.ps_pos = np.concatenate([s_r[ps] * k + s_c[ps], s_c[ps] * k + s_r[ps]])
+        self.ps_par = np.concatenate([s_free[ps], s_free[ps]])
+        # gradient gathers, in the RAM path's entry order (A entries, then S entries)
+        self.ga_lam = np.flatnonzero(a_kind == 0)
+        self.ga_lam_idx = a_r[a_kind == 0] * k + a_c[a_kind == 0]          # into W Kₗᵀ (p × k)
+        self.ga_b = np.flatnonzero(a_kind == 1)
+        self.ga_b_idx = a_c[a_kind == 1] * k + a_r[a_kind == 1]            # into Kₗ W L (k × k), [j, i]
+        self.gs_th = np.flatnonzero(th)
+        self.gs_th_idx = s_r[th] * p + s_c[th]
+        self.gs_th_scale = np.where(s_r[th] == s_c[th], 1.0, 2.0)
+        self.gs_ps = np.flatnonzero(ps)
+        self.gs_ps_idx = s_r[ps] * k + s_c[ps]
+        self.gs_ps_scale = np.where(s_r[ps] == s_c[ps], 1.0, 2.0)
+        self.eye_k = np.eye(k)
+        self.lower_p = np.tril(np.ones((p, p)))
+        # (I − B)⁻¹ of a recursive latent structure is the finite sum I + B + … + B^d, d the length
+        # of its longest path; otherwise a general inverse
+        self.b_depth = _path_depth(k, [(int(r), int(c)) for r, c in zip(a_r[a_kind == 1], a_c[a_kind == 1])]
+                                   + [(int(r), int(c)) for r, c in zip(*np.nonzero(self.B0))])
+        return self
+
+    def value_grad(self, theta: np.ndarray, S: np.ndarray, logdet_S: float):
+        p, k = self.p, self.k
+        Lam = self.Lam0.copy()
+        Lam.flat[self.lam_pos] = theta[self.lam_par]
+        B = self.B0.copy()
+        B.flat[self.b_pos] = theta[self.b_par]
+        Psi = self.Psi0.copy()
+        Psi.flat[self.ps_pos] = theta[self.ps_par]
+        Th = self.Th0.copy()
+        Th.flat[self.th_pos] = theta[self.th_par]
+        if self.b_depth is None:
+            Cl = np.linalg.inv(self.eye_k - B)
+        elif self.b_depth == 0:
+            Cl = self.eye_k
+        else:
+            Cl = self.eye_k + B
+            T = B
+            for _ in range(self.b_depth - 1):
+                T = T @ B
+                Cl += T
+        L = Lam @ Cl
+        Kl = (Cl @ Psi) @ L.T
+        Sigma = Lam @ Kl + Th
+        c, info = _potrf(Sigma, lower=1, clean=0, overwrite_a=1)
+        if info != 0:
+            return None
+        logdet = 2.0 * np.log(np.diagonal(c)).sum()
+        Linv, info = _trtri(c, lower=1, unitdiag=0, overwrite_c=1)
+        if info != 0:
+            return None
+        Linv *= self.lower_p              # potrf/trtri leave the upper triangle untouched
+        P = Linv.T @ Linv
+        PS = P @ S
+        f = float(logdet + np.trace(PS) - logdet_S - p)
+        W = P - PS @ P
+        WKt = W @ Kl.T
+        WL = W @ L
+        g = np.empty(self.n_a + self.n_s)
+        g[self.ga_lam] = 2.0 * WKt.ravel()[self.ga_lam_idx]
+        if len(self.ga_b):
+            g[self.ga_b] = 2.0 * (Kl @ WL).ravel()[self.ga_b_idx]
+        g[self.n_a + self.gs_th] = self.gs_th_scale * W.ravel()[self.gs_th_idx]
+        if len(self.gs_ps):
+            g[self.n_a + self.gs_ps] = self.gs_ps_scale * (L.T @ WL).ravel()[self.gs_ps_idx]
+        return f, g
+
+
 _potrf = linalg.lapack.get_lapack_funcs("potrf", dtype=np.float64)
+_symv = linalg.blas.get_blas_funcs("symv", dtype=np.float64)
+_syr = linalg.blas.get_blas_funcs("syr", dtype=np.float64)
+_syr2 = linalg.blas.get_blas_funcs("syr2", dtype=np.float64)
 _potri = linalg.lapack.get_lapack_funcs("potri", dtype=np.float64)
 _trtri = linalg.lapack.get_lapack_funcs("trtri", dtype=np.float64)
 
@@ -353,6 +505,38 @@ def _trsm_unit_lower(L: np.ndarray) -> np.ndarray:
     if info != 0:
         return np.linalg.inv(L)
     return inv
+
+
+def _path_depth(k: int, edges: list[tuple[int, int]]) -> int | None:
+    """Length of the longest directed path among k nodes (edges effect <- cause), None if cyclic."""
+    parents: list[set[int]] = [set() for _ in range(k)]
+    for r, c in edges:
+        if r == c:
+            return None
+        parents[r].add(c)
+    depth: dict[int, int] = {}
+
+    def d(v: int, stack: tuple = ()) -> int | None:
+        if v in stack:
+            return None
+        if v in depth:
+            return depth[v]
+        best = 0
+        for u in parents[v]:
+            du = d(u, stack + (v,))
+            if du is None:
+                return None
+            best = max(best, du + 1)
+        depth[v] = best
+        return best
+
+    out = 0
+    for v in range(k):
+        dv = d(v)
+        if dv is None:
+            return None
+        out = max(out, dv)
+    return out
 
 
 def _topological_order(spec: ModelSpec) -> list[int] | None:

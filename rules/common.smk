@@ -16,4 +16,4 @@ TEMPLATES = sorted(str(p) for p in Path("templates").rglob("*") if p.is_file())
 
 def pkg(*modules):
     """The clusterup modules a rule's computation uses: editing one reruns exactly its dependants."""
-    return [f"clusterup/{m}.py" for m in ("__init__", "errors", "workflow") + modules]
+    return [f"clusterup/{m}.py" for m in ("__init__", "errors", "workflow", "moments") + modules]

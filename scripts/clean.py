@@ -1,7 +1,7 @@
 """clean: screening rules, reverse coding, imputation (clusterup.clean.clean_survey)."""
 import logging
 
-from clusterup.clean import clean_survey
+from clusterup.clean import check_analysis_items, clean_survey
 from clusterup.config import load_yaml, parse_codebook
 from clusterup.readers import read_raw
 from clusterup.workflow import run, write_csv, write_json
@@ -15,6 +15,8 @@ def main(smk):
                        distributed=p.distributed, items_dropped=list(p.items_dropped), **p.cleaning)
     for w in res.warnings:
         logging.warning(w)
+    dropped = {d["item"] for d in p.items_dropped}
+    check_analysis_items(res.clean, [i for i in codebook.items if i not in dropped], smk.input.data)
     write_csv(res.clean, smk.output.clean)
     write_csv(res.exclusions, smk.output.exclusions)
     write_json(res.flow, smk.output.flow)

@@ -172,3 +172,26 @@ def test_model_names_unknown_variable(workdir, snakemake):
     proc = snakemake(workdir, VALIDATED)
     assert_clear_failure(proc, workdir, "config/model.lavaan", f"line {no}", "'KAB5'")
     assert not (workdir / VALIDATED).exists()
+
+
+def test_item_without_variance_stops_at_clean(workdir, snakemake):
+    """Every valid respondent gives the same answer to KAB2: the cleaning step names the item."""
+    rows = read_rows(workdir)
+    col = rows[0].index("KAB2")
+    for r in rows[1:]:
+        if r[col] not in ("", "9", "0", "6", "7", "55"):
+            r[col] = "4"
+    write_rows(workdir, rows)
+    proc = snakemake(workdir, FLOW)
+    out = assert_clear_failure(proc, workdir, "KAB2", "zero variance", "items_dropped")
+    assert DATA in out
+
+
+def test_duplicated_item_column_is_not_positive_definite(workdir, snakemake):
+    rows = read_rows(workdir)
+    a, b = rows[0].index("PRC2"), rows[0].index("PRC3")
+    for r in rows[1:]:
+        r[b] = r[a]
+    write_rows(workdir, rows)
+    proc = snakemake(workdir, FLOW)
+    assert_clear_failure(proc, workdir, "not positive definite", "PRC3 and PRC2")

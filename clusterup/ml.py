@@ -85,8 +85,12 @@ class MLProblem:
         # entry -> parameter aggregation (equality constraints sum their entries)
         free_of_entry = np.concatenate([self.a_free, self.s_free])
         self.n_entries = len(free_of_entry)
-        self.agg = np.zeros((self.n_entries, self.q))
-        self.agg[np.arange(self.n_entries), free_of_entry] = 1.0
+        self.free_of_entry = free_of_entry
+        # entries -> parameters (a sparse 0/1 matrix: large extended models in modification indices)
+        from scipy import sparse
+
+        self.agg = sparse.csr_matrix((np.ones(self.n_entries), (np.arange(self.n_entries), free_of_entry)),
+                                     shape=(self.n_entries, self.q))
         self.simple = self.n_entries == self.q and bool(np.all(np.sort(free_of_entry) == np.arange(self.q)))
         self.order = np.argsort(free_of_entry) if self.simple else None
         # indices into Z = [G, Kᵀ] (p × 2m) for u and v of each entry
@@ -171,13 +175,13 @@ class MLProblem:
     def _to_params(self, g_entries: np.ndarray) -> np.ndarray:
         if self.simple:
             return g_entries[self.order]
-        return self.agg.T @ g_entries
+        return np.asarray(self.agg.T @ g_entries).ravel()
 
     def _info_to_params(self, H_entries: np.ndarray) -> np.ndarray:
         if self.simple:
             o = self.order
             return H_entries[np.ix_(o, o)]
-        return self.agg.T @ H_entries @ self.agg
+        return np.asarray((self.agg.T @ (self.agg.T @ H_entries).T).T)
 
     def value_grad_info(self, theta: np.ndarray, S: np.ndarray, logdet_S: float,
                         want_info: bool = True):
@@ -233,7 +237,7 @@ class MLProblem:
         order = np.lexsort((rows, cols))            # column-major lower triangle
         rows, cols = rows[order], cols[order]
         D_entries = U[rows] * V[cols] + V[rows] * U[cols]   # (p*, entries)
-        return D_entries @ self.agg if not self.simple else D_entries[:, self.order]
+        return np.asarray((self.agg.T @ D_entries.T).T) if not self.simple else D_entries[:, self.order]
 
     # ---- optimiser ----------------------------------------------------------------------------
     def fit(self, S: np.ndarray, start: np.ndarray, *, tol: float = 1e-9, max_iter: int = 500,

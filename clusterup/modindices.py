@@ -82,18 +82,15 @@ def modification_indices(result: SemResult, min_mi: float = 0.0) -> pd.DataFrame
                     spec.definitions, spec.source, spec.labels)
     pr = MLProblem(ext)
     theta = np.concatenate([result.theta, np.array([e.value for e in extra])])
-    logdet_S = np.linalg.slogdet(result.S)[1]
-    f, g, H = pr.value_grad_info(theta, result.S, logdet_S, want_info=True)
-    H11 = H[:q, :q]
-    H21 = H[q:, :q]
+    g_c, H_cc, H_ct, H_tt = _score_blocks(pr, theta, result.S, q)
     try:
-        sol = np.linalg.solve(H11, H21.T)
+        sol = np.linalg.solve(H_tt, H_ct.T)
     except np.linalg.LinAlgError:
-        sol = np.linalg.lstsq(H11, H21.T, rcond=None)[0]
-    V = np.diag(H[q:, q:]) - np.einsum("ij,ji->i", H21, sol)
-    gj = g[q:]
+        sol = np.linalg.lstsq(H_tt, H_ct.T, rcond=None)[0]
+    V = H_cc - np.einsum("ij,ji->i", H_ct, sol)
+    gj = g_c
     n = result.n_mult
-    scale = np.maximum(np.abs(np.diag(H[q:, q:])), 1e-300)
+    scale = np.maximum(np.abs(H_cc), 1e-300)
     ok = V > 1e-8 * scale
     mi = np.where(ok, (n / 2.0) * gj ** 2 / np.where(ok, V, 1.0), np.nan)
     epc = np.where(ok, -gj / np.where(ok, V, 1.0), np.nan)
@@ -116,3 +113,35 @@ def modification_indices(result: SemResult, min_mi: float = 0.0) -> pd.DataFrame
     table["p"] = stats.chi2.sf(table["mi"], 1)
     table = table[table["mi"] >= min_mi].sort_values("mi", ascending=False, kind="mergesort")
     return table.reset_index(drop=True)
+
+
+def _score_blocks(pr: MLProblem, theta: np.ndarray, S: np.ndarray, q: int):
+    """Gradient of the candidates and the three information blocks the score test needs.
+
+    Only the candidates' diagonal of their own block is formed (never the full information of the
+    extended model, which for a 120-item CFA would hold ~10⁸ elements).  Candidates are the
+    parameters numbered q, q + 1, … of the extended problem, one matrix entry each.
+    """
+    _, P, _, U, V = pr._pieces(theta, S)
+    W = P - (P @ S) @ P
+    g_e = 2.0 * np.einsum("ik,ik->k", V, W @ U)
+    free = pr.free_of_entry
+    model_pos = np.flatnonzero(free < q)
+    cand_pos = np.flatnonzero(free >= q)
+    cand_pos = cand_pos[np.argsort(free[cand_pos])]
+    Um, Vm, Uc, Vc = U[:, model_pos], V[:, model_pos], U[:, cand_pos], V[:, cand_pos]
+    PUm, PVm, PUc, PVc = P @ Um, P @ Vm, P @ Uc, P @ Vc
+    # H_kl = 2[(v_kᵀPu_l)(v_lᵀPu_k) + (v_kᵀPv_l)(u_lᵀPu_k)]
+    X = Vm.T @ PUm
+    H_mm = 2.0 * (X * X.T + (Vm.T @ PVm) * (Um.T @ PUm))
+    H_cm = 2.0 * ((Vc.T @ PUm) * (Vm.T @ PUc).T + (Vc.T @ PVm) * (Uc.T @ PUm))
+    H_cc = 2.0 * (np.einsum("ik,ik->k", Vc, PUc) ** 2
+                  + np.einsum("ik,ik->k", Vc, PVc) * np.einsum("ik,ik->k", Uc, PUc))
+    # model entries -> model parameters (equality constraints add up)
+    from scipy import sparse
+
+    M = sparse.csr_matrix((np.ones(len(model_pos)), (np.arange(len(model_pos)), free[model_pos])),
+                          shape=(len(model_pos), q))
+    H_tt = np.asarray((M.T @ (M.T @ H_mm).T).T)
+    H_ct = np.asarray((M.T @ H_cm.T).T)
+    return g_e[cand_pos], H_cc, H_ct, H_tt

@@ -289,6 +289,13 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ctx: dict = {"cfg": report_cfg, "likelihood": likelihood, "data_path": data_path, "labels": labels}
     ctx["narrative"] = narrative(r, labels, hyps)
     ctx["flow"] = r["flow"]
+    flow = r["flow"]
+    ret = flow["returned"]
+    ctx["flow_rows"] = ([{"step": "Returned", "n": ret, "pct_of_returned": 100.0, "excluded": False}]
+                        + [{"step": rule.replace("_", " "), "n": k, "pct_of_returned": 100.0 * k / ret, "excluded": True}
+                           for rule, k in flow["excluded"].items()]
+                        + [{"step": "Valid", "n": flow["valid"], "pct_of_returned": 100.0 * flow["valid"] / ret,
+                            "excluded": False}])
     ctx["exclusions"] = _records(r["exclusions"])
     ctx["profile"] = _group(r["profile"], "label")
     it = r["item_table"].copy()
@@ -348,6 +355,7 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ctx["indirect"] = _records(eff[eff["kind"] == "defined"])
     ctx["boot_paths"] = _records(eff[eff["kind"] == "path"])
     ctx["bootstrap"] = r["bootstrap_summary"]
+    ctx["ci_pct"] = 100.0 * r["bootstrap_summary"]["ci_level"]
     ctx["nested"] = r["nested"]
     ctx["hypotheses"] = _records(hyps)
     ctx["codebook_items"] = [{"item": i.name, "construct": i.construct, "label": labels.get(i.construct, i.construct),

@@ -90,5 +90,7 @@ def test_factor_analyzer_runs_with_the_pinned_scikit_learn():
 
     major, minor = (int(x) for x in sklearn.__version__.split(".")[:2])
     assert (major, minor) < (1, 8)
-    fa = FactorAnalyzer(n_factors=1, rotation=None, method="principal").fit(_data().to_numpy())
+    # scikit-learn 1.6-1.7 still accept the old keyword, with exactly this deprecation warning
+    with pytest.warns(FutureWarning, match="force_all_finite"):
+        fa = FactorAnalyzer(n_factors=1, rotation=None, method="principal").fit(_data().to_numpy())
     assert fa.loadings_.shape == (4, 1)

@@ -83,11 +83,17 @@ def mardia(X: np.ndarray, ddof: int = 0) -> dict:
     Y = np.linalg.solve(L, Z.T).T
     b2p = float(np.sum(np.einsum("ij,ij->i", Y, Y) ** 2) / n)
     if n <= p * p:
-        # Σ_ij d_ij³ from the N × N matrix, in row blocks
+        # Σ_ij d_ij³ from the N × N matrix in row blocks, using its symmetry (blocks on or right of
+        # the diagonal only; off-diagonal blocks count twice)
         total = 0.0
-        for start in range(0, n, 2048):
-            D = Y[start:start + 2048] @ Y.T
-            total += float(np.sum(D ** 3))
+        step = 2048
+        for start in range(0, n, step):
+            stop = min(n, start + step)
+            D = Y[start:stop] @ Y[start:].T
+            D2 = D * D
+            diag_block = float(np.einsum("ij,ij->", D2[:, : stop - start], D[:, : stop - start]))
+            rest = float(np.einsum("ij,ij->", D2[:, stop - start:], D[:, stop - start:]))
+            total += diag_block + 2.0 * rest
     else:
         # Σ_ij (y_i·y_j)³ = Σ_abc T_abc², T_abc = Σ_i y_ia y_ib y_ic: O(N p³) instead of O(N² p)
         T = np.zeros((p * p, p))
@@ -124,11 +130,21 @@ def normality(data: pd.DataFrame, items: list[str], table: pd.DataFrame) -> dict
                        "flagged_items": flagged["item"].tolist(), "n_flagged": int(len(flagged)),
                        "all_within_limits": bool(len(flagged) == 0)},
         "mardia": m,
-        "mardia_psych": {k: v for k, v in mardia(X, ddof=1).items() if k in ("b1p", "b2p", "skewness_chi2", "kurtosis_cr")},
+        "mardia_psych": _psych_form(m),
         "items": items,
         "multivariate_normal_by_cr": bool(abs(m["kurtosis_cr"]) <= 5.0),
         "cr_note": "Bentler (2005): a multivariate kurtosis critical ratio above 5 indicates non-normality",
     }
+
+
+def _psych_form(m: dict) -> dict:
+    """The same coefficients with the N − 1 covariance (R psych::mardia): d_ij scales by (N−1)/N,
+    so b1p by ((N−1)/N)³ and b2p by ((N−1)/N)²."""
+    n, p = m["n"], m["p"]
+    r = (n - 1) / n
+    b1p, b2p = m["b1p"] * r ** 3, m["b2p"] * r ** 2
+    return {"b1p": b1p, "b2p": b2p, "skewness_chi2": n * b1p / 6,
+            "kurtosis_cr": (b2p - p * (p + 2)) / np.sqrt(8 * p * (p + 2) / n)}
 
 
 AGE_BANDS = [(0, 5, "< 5 years"), (5, 10, "5-9 years"), (10, 20, "10-19 years"), (20, 30, "20-29 years"),

@@ -140,7 +140,7 @@ def path_diagram(estimates: pd.DataFrame, r2: pd.DataFrame, labels: dict[str, st
 
     def edge_text(row) -> tuple[str, bool]:
         sig = row.p < 0.05 if pd.notna(row.p) else True
-        return f"{apa(row.std_all)}{stars(row.p)}", sig
+        return f"{apa(row.std_all, nobreak=False)}{stars(row.p)}", sig
 
     def line(p1, p2, sig, text, frac=0.42, r1=(RX, RY), r2_=(RX, RY)):
         (x1, y1), (x2, y2) = p1, p2
@@ -195,10 +195,10 @@ def path_diagram(estimates: pd.DataFrame, r2: pd.DataFrame, labels: dict[str, st
                 below = not (comp_top_y is not None and y == comp_top_y)
                 ty = y + ry + 16 if below else y - ry - 7
                 out.append(f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="12.5" '
-                           f'fill="#1f3b63">R² = {apa(r2map[v])}</text>')
+                           f'fill="#1f3b63">R² = {apa(r2map[v], nobreak=False)}</text>')
             else:          # structural factors: R² to the right of the ellipse
                 out.append(f'<text x="{x + rx + 5:.1f}" y="{y + ry + 4:.1f}" text-anchor="start" '
-                           f'font-size="12.5" fill="#1f3b63">R² = {apa(r2map[v])}</text>')
+                           f'font-size="12.5" fill="#1f3b63">R² = {apa(r2map[v], nobreak=False)}</text>')
     out.append('</g>')
     out.append(f'<text x="10" y="{height - 8:.0f}" font-size="13" fill="#444">Completely standardized estimates. '
                '* p &lt; .05, ** p &lt; .01, *** p &lt; .001; dashed: not significant. Codes of the factors: '
@@ -266,7 +266,7 @@ def correlation_heatmap(table: pd.DataFrame, path: str) -> None:
     for i in range(len(names)):
         for j in range(len(names)):
             if i != j:
-                ax.text(j, i, f"{apa(R[i, j])}{stars(P[i, j])}", ha="center", va="center", fontsize=6.5,
+                ax.text(j, i, f"{apa(R[i, j], nobreak=False)}{stars(P[i, j])}", ha="center", va="center", fontsize=6.5,
                         color="white" if abs(R[i, j]) > 0.6 else "black")
     fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="Pearson r")
     _save(fig, path)

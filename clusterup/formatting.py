@@ -37,15 +37,23 @@ def num(x, d: int = 2) -> str:
     return s.replace("-", "−")
 
 
-def apa(x, d: int = 2) -> str:
-    """No leading zero (APA for values that cannot exceed 1 in absolute value)."""
+WORD_JOINER = "\u2060"   # invisible; stops a line break between "." and the digits of ".73"
+
+
+def apa(x, d: int = 2, nobreak: bool = True) -> str:
+    """No leading zero (APA for values that cannot exceed 1 in absolute value).
+
+    In running text a line may otherwise break between the point and the digits (".↵73"); a word
+    joiner prevents it (``nobreak=False`` for figures, whose fonts may lack the character).
+    """
     if _missing(x):
         return DASH
     s = num(x, d)
+    j = WORD_JOINER if nobreak else ""
     if s.startswith("0."):
-        return s[1:]
+        return "." + j + s[2:]
     if s.startswith("−0."):
-        return "−" + s[2:]
+        return "−." + j + s[3:]
     return s
 
 
@@ -55,7 +63,7 @@ def pval(p, d: int = 3) -> str:
         return DASH
     p = float(p)
     if p < 10 ** (-d):
-        return "< ." + "0" * (d - 1) + "1"
+        return "< ." + WORD_JOINER + "0" * (d - 1) + "1"
     return apa(p, d)
 
 

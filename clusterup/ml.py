@@ -21,6 +21,10 @@ so with W = Σ⁻¹ − Σ⁻¹ S Σ⁻¹ the gradient is ∂F/∂θ_k = 2 vᵀ 
 — a handful of small matrix products instead of a loop over parameters.  The asymptotic
 covariance of θ̂ is (2/n) H⁻¹ (expected information, lavaan's default for ML).
 
+For models in which no variable depends on an observed variable (every CFA, and SEMs among latent
+variables) the objective and gradient are evaluated by :class:`_Lisrel` in the equivalent form
+Σ = Λ(I − B)⁻¹Ψ(I − B)⁻ᵀΛᵀ + Θ, with k × k instead of m × m products (tested against the RAM path).
+
 The optimiser is BFGS started from the inverse expected information (Fisher scoring's metric),
 optionally polished by Newton steps on a finite-difference Hessian of the analytic gradient, until
 the gradient's largest element is below ``tol``.  No bounds are imposed (as lavaan and AMOS): a negative variance at the optimum is

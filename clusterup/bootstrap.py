@@ -206,11 +206,16 @@ def jackknife(setup: BootstrapSetup, max_fits: int = 1000) -> tuple["pd.DataFram
     groups = n if n <= max_fits else max_fits
     label = "leave-one-out" if groups == n else f"delete-a-group ({groups} groups of about {n // groups})"
     member = np.arange(n) % groups
+    # the covariance without group g by downdating the full cross-products (O(n_g p²) per group)
+    Z = X - X.mean(axis=0)
+    tot_sum, tot_cross = Z.sum(axis=0), Z.T @ Z
+    info_inv = np.linalg.inv(setup.info)
     rows = []
     for g in range(groups):
-        Xi = X[member != g]
-        Xc = Xi - Xi.mean(axis=0)
-        S = Xc.T @ Xc / (len(Xi) - ddof)
-        fit = problem.fit(S, setup.theta, tol=setup.tol, info=setup.info, max_iter=200)
+        Zg = Z[member == g]
+        m = n - len(Zg)
+        mean = (tot_sum - Zg.sum(axis=0)) / m
+        S = (tot_cross - Zg.T @ Zg - m * np.outer(mean, mean)) / (m - ddof)
+        fit = problem.fit(S, setup.theta, tol=setup.tol, info_inv=info_inv, max_iter=200)
         rows.append(stats.compute(fit.theta) if fit.converged else np.full(len(stats.columns), np.nan))
     return pd.DataFrame(rows, columns=stats.columns), label

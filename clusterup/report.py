@@ -31,6 +31,18 @@ def _records(df: pd.DataFrame) -> list[dict]:
             for r in df.to_dict(orient="records")]
 
 
+MATRIX_COLUMNS = 11     # wider matrices are split into several tables (no clipped columns)
+LOADING_COLUMNS = 10
+
+
+def column_groups(n: int, size: int, what: str = "columns") -> list[dict]:
+    """Split n columns into tables of at most ``size``: [{"cols": [...], "label": "columns 1–11 of 30"}]."""
+    groups = [list(range(i, min(n, i + size))) for i in range(0, n, size)] or [[]]
+    if len(groups) == 1:
+        return [{"cols": groups[0], "label": "", "first": 0}]
+    return [{"cols": g, "label": f"({what} {g[0] + 1}–{g[-1] + 1} of {n})", "first": g[0]} for g in groups]
+
+
 def load_results(paths: dict[str, str]) -> dict:
     """Read every results file named in ``paths`` (CSV -> DataFrame, JSON -> dict, SVG -> text)."""
     out = {}
@@ -320,6 +332,8 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ld = ld.sort_values(["_order", "primary_loading"], ascending=[True, False], kind="stable")
     ctx["loadings"] = _records(ld.drop(columns="_order"))
     ctx["components"] = comp
+    ctx["component_groups"] = [{"names": [comp[i] for i in g["cols"]], "label": g["label"]}
+                               for g in column_groups(len(comp), LOADING_COLUMNS, "components")]
     ctx["harman"] = r["harman"]
     ctx["cfa_fit"] = r["cfa_fit"]
     ctx["cfa_fit_rows"] = judge_fit(r["cfa_fit"])
@@ -332,11 +346,11 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     for key in ("fornell_larcker", "htmt"):
         df = r[key]
         names = list(df["construct"])
-        ctx[key] = {"names": names, "rows": [{"construct": c, "values": [df.at[i, n] for n in names]}
-                                             for i, c in enumerate(names)]}
+        ctx[key] = {"names": names, "groups": column_groups(len(names), MATRIX_COLUMNS),
+                    "rows": [{"construct": c, "values": [df.at[i, n] for n in names]} for i, c in enumerate(names)]}
     cor = r["correlations"]
     cnames = list(cor["construct"])
-    ctx["correlations"] = {"names": cnames, "rows": [
+    ctx["correlations"] = {"names": cnames, "groups": column_groups(len(cnames), MATRIX_COLUMNS), "rows": [
         {"construct": row["construct"], "label": row["label"], "level": row["level"], "mean": row["mean"],
          "sd": row["sd"], "r": [row[f"r_{c}"] for c in cnames], "p": [row[f"p_{c}"] for c in cnames]}
         for row in _records(cor)]}

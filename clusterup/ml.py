@@ -158,15 +158,10 @@ class MLProblem:
 
     def _pieces(self, theta: np.ndarray, S: np.ndarray):
         Sigma, G, K, _, _ = self._sigma_parts(theta)
-        c, info = _potrf(Sigma, lower=1, clean=0, overwrite_a=0)
-        if info != 0:
+        inv = _inverse_logdet(Sigma, np.tril(np.ones_like(Sigma)))
+        if inv is None:
             return None
-        logdet = 2.0 * np.log(np.diagonal(c)).sum()
-        Linv, info = _trtri(c, lower=1, unitdiag=0, overwrite_c=1)
-        if info != 0:
-            return None
-        Linv = np.tril(Linv)          # potrf leaves the upper triangle untouched
-        P = Linv.T @ Linv
+        P, logdet = inv
         Z = np.concatenate([G, K.T], axis=1)
         U = Z[:, self.u_idx]
         V = Z[:, self.v_idx] * self.v_scale
@@ -475,15 +470,10 @@ class _Lisrel:
         L = Lam @ Cl
         Kl = (Cl @ Psi) @ L.T
         Sigma = Lam @ Kl + Th
-        c, info = _potrf(Sigma, lower=1, clean=0, overwrite_a=1)
-        if info != 0:
+        inv = _inverse_logdet(Sigma, self.lower_p)
+        if inv is None:
             return None
-        logdet = 2.0 * np.log(np.diagonal(c)).sum()
-        Linv, info = _trtri(c, lower=1, unitdiag=0, overwrite_c=1)
-        if info != 0:
-            return None
-        Linv *= self.lower_p              # potrf/trtri leave the upper triangle untouched
-        P = Linv.T @ Linv
+        P, logdet = inv
         PS = P @ S
         f = float(logdet + np.trace(PS) - logdet_S - p)
         W = P - PS @ P
@@ -505,6 +495,23 @@ _syr = linalg.blas.get_blas_funcs("syr", dtype=np.float64)
 _syr2 = linalg.blas.get_blas_funcs("syr2", dtype=np.float64)
 _potri = linalg.lapack.get_lapack_funcs("potri", dtype=np.float64)
 _trtri = linalg.lapack.get_lapack_funcs("trtri", dtype=np.float64)
+
+
+def _inverse_logdet(Sigma: np.ndarray, lower_mask: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """Σ⁻¹ and log|Σ| through the Cholesky factor (None if Σ is not positive definite).
+
+    ``lower_mask`` is a lower-triangular matrix of ones: potrf/trtri leave the upper triangle of
+    their output untouched, so it is zeroed by one multiplication.
+    """
+    c, info = _potrf(Sigma, lower=1, clean=0, overwrite_a=0)
+    if info != 0:
+        return None
+    logdet = 2.0 * np.log(np.diagonal(c)).sum()
+    Linv, info = _trtri(c, lower=1, unitdiag=0, overwrite_c=1)
+    if info != 0:
+        return None
+    Linv *= lower_mask
+    return Linv.T @ Linv, logdet
 
 
 def _trsm_unit_lower(L: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ml import MLProblem
+from .ml import MLProblem, standardized
 from .spec import ModelSpec
 
 
@@ -80,6 +80,8 @@ class Statistics:
         for e in spec.entries:
             if e.label and e.label not in self.label_entries:
                 self.label_entries[e.label] = e
+        # the parameter matrix S is only needed to standardize labelled covariances
+        self.needs_S = any(e.mat == "S" and e.row != e.col for e in self.label_entries.values())
         self.names = ([f"{e.lhs}~{e.rhs}" for e in self.paths] + list(self.defs.names))
         self.columns = self.names + [f"std:{n}" for n in self.names]
 
@@ -88,21 +90,12 @@ class Statistics:
 
     def compute(self, theta: np.ndarray) -> np.ndarray:
         _, _, _, V = self.problem.implied(theta)
-        sd = np.sqrt(np.clip(np.diag(V), 1e-300, None))
+        S = self.problem.matrices(theta)[1] if self.needs_S else None
         raw = [self._value(e, theta) for e in self.paths]
-        std = [v * sd[e.col] / sd[e.row] for v, e in zip(raw, self.paths)]
+        std = [standardized(e, v, V, S) for v, e in zip(raw, self.paths)]
         if self.defs.definitions:
             lab = {k: self._value(e, theta) for k, e in self.label_entries.items()}
-            lab_std = {}
-            for k, e in self.label_entries.items():
-                v = lab[k]
-                if e.mat == "A":
-                    lab_std[k] = v * sd[e.col] / sd[e.row]
-                elif e.row == e.col:
-                    lab_std[k] = v / V[e.row, e.row]
-                else:
-                    _, S = self.problem.matrices(theta)
-                    lab_std[k] = v / np.sqrt(abs(S[e.row, e.row] * S[e.col, e.col]))
+            lab_std = {k: standardized(e, lab[k], V, S) for k, e in self.label_entries.items()}
             d_raw = self.defs.values(lab)
             d_std = self.defs.values(lab_std)
         else:

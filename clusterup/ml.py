@@ -448,7 +448,7 @@ class _Lisrel:
         return self
 
     def value_grad(self, theta: np.ndarray, S: np.ndarray, logdet_S: float):
-        p, k = self.p, self.k
+        p = self.p
         Lam = self.Lam0.copy()
         Lam.flat[self.lam_pos] = theta[self.lam_par]
         B = self.B0.copy()
@@ -586,6 +586,22 @@ def _inv_pd(H: np.ndarray) -> np.ndarray:
         w, v = np.linalg.eigh(0.5 * (H + H.T))
         w = np.maximum(w, max(1e-8, 1e-8 * float(np.max(np.abs(w))) if len(w) else 1e-8))
         return (v / w) @ v.T
+
+
+def standardized(entry, value: float, V: np.ndarray, S: np.ndarray) -> float:
+    """Completely standardized value of one matrix entry (lavaan ``std.all``, ``cov.std = TRUE``).
+
+    Paths are scaled by the model-implied SDs, sd(cause)/sd(effect); variances are divided by the
+    model-implied variance; covariances by the square roots of the two (residual) variances in S.
+    ``V`` is the model-implied covariance of all variables, ``S`` the symmetric parameter matrix,
+    both in the spec's variable order.
+    """
+    if entry.mat == "A":
+        return value * np.sqrt(V[entry.col, entry.col] / V[entry.row, entry.row])
+    if entry.row == entry.col:
+        return value / V[entry.row, entry.row]
+    denom = np.sqrt(abs(S[entry.row, entry.row] * S[entry.col, entry.col]))
+    return value / denom if denom > 0 else float("nan")
 
 
 def start_values(spec: ModelSpec, S: np.ndarray) -> np.ndarray:

@@ -23,8 +23,9 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from .ml import MLProblem
+from .ml import MLProblem, standardized
 from .sem import SemResult
 from .spec import Entry, ModelSpec
 
@@ -95,21 +96,11 @@ def modification_indices(result: SemResult, min_mi: float = 0.0) -> pd.DataFrame
     mi = np.where(ok, (n / 2.0) * gj ** 2 / np.where(ok, V, 1.0), np.nan)
     epc = np.where(ok, -gj / np.where(ok, V, 1.0), np.nan)
     Vall = result.implied_all()
-    sd = np.sqrt(np.diag(Vall))
     _, S = result.matrices()
-    rows = []
-    for c, m_, e_, good in zip(cands, mi, epc, ok):
-        if not good:
-            continue
-        if c.op == "=~":
-            sepc = e_ * sd[c.col] / sd[c.row]
-        else:
-            denom = np.sqrt(abs(S[c.row, c.row] * S[c.col, c.col]))
-            sepc = e_ / denom if denom > 0 else np.nan
-        rows.append({"lhs": c.lhs, "op": c.op, "rhs": c.rhs, "mi": float(m_), "epc": float(e_),
-                     "sepc_all": float(sepc)})
+    rows = [{"lhs": c.lhs, "op": c.op, "rhs": c.rhs, "mi": float(m_), "epc": float(e_),
+             "sepc_all": float(standardized(c, e_, Vall, S))}
+            for c, m_, e_, good in zip(cands, mi, epc, ok) if good]
     table = pd.DataFrame(rows, columns=cols[:-1])
-    from scipy import stats
     table["p"] = stats.chi2.sf(table["mi"], 1)
     table = table[table["mi"] >= min_mi].sort_values("mi", ascending=False, kind="mergesort")
     return table.reset_index(drop=True)

@@ -6,7 +6,6 @@ a number, a missing code or an error.  SPSS value labels are returned alongside.
 """
 from __future__ import annotations
 
-import codecs
 import io
 import os
 from dataclasses import dataclass, field
@@ -168,13 +167,3 @@ def write_sav(frame: pd.DataFrame, path: str, value_labels: dict[str, dict] | No
     import pyreadstat
 
     pyreadstat.write_sav(frame, path, variable_value_labels=value_labels or {})
-
-
-def sniff_is_utf8(path: str) -> bool:
-    """True if the file decodes as UTF-8."""
-    with open(path, "rb") as fh:
-        try:
-            codecs.decode(fh.read(), "utf-8")
-            return True
-        except UnicodeDecodeError:
-            return False

@@ -292,7 +292,7 @@ def _group(df: pd.DataFrame, key: str) -> list[dict]:
     return [{"key": k, "rows": _records(g)} for k, g in df.groupby(key, sort=False)]
 
 
-def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: list[dict], bootstrap_cfg: dict,
+def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: list[dict],
                   likelihood: str, data_path: str, codebook, study) -> dict:
     """Everything the templates show, from the results files."""
     r = load_results(paths)
@@ -402,10 +402,9 @@ def collect_warnings(r: dict) -> dict[str, list[str]]:
     if bs["n_failed"]:
         w["bootstrap"].append(f"{bs['n_failed']} of {bs['attempts']} bootstrap resamples failed and were replaced: "
                               + "; ".join(f"{v}× {k}" for k, v in bs["failure_reasons"].items()))
-    for key in ("nested",):
-        for hid, comp in r["nested"].get("comparisons", {}).items():
-            for msg in comp["restricted_fit"].get("warnings", []):
-                w["sem"].append(f"restricted model of {hid}: {msg}")
+    for hid, comp in r["nested"].get("comparisons", {}).items():
+        for msg in comp["restricted_fit"].get("warnings", []):
+            w["sem"].append(f"restricted model of {hid}: {msg}")
     if r["normality"]["univariate"]["n_flagged"]:
         w["data"].append("items beyond the univariate normality limits: "
                          + ", ".join(r["normality"]["univariate"]["flagged_items"]))

@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import stats
 
 from .errors import EstimationError, InputError
-from .ml import MLFit, MLProblem, start_values
+from .ml import MLFit, MLProblem, standardized, start_values
 from .spec import ModelSpec, build_spec
 from .moments import check_moments
 from .syntax import ModelSyntax
@@ -113,18 +113,8 @@ class SemResult:
     def std_values(self) -> np.ndarray:
         """Completely standardized value of every entry (lavaan std.all)."""
         V = self.implied_all()
-        sd = np.sqrt(np.clip(np.diag(V), 1e-300, None))
-        A, S = self.matrices()
-        out = []
-        for e, est in zip(self.spec.entries, self.entry_values()):
-            if e.mat == "A":
-                out.append(est * sd[e.col] / sd[e.row])
-            elif e.row == e.col:
-                out.append(est / V[e.row, e.row])
-            else:
-                denom = np.sqrt(abs(S[e.row, e.row] * S[e.col, e.col]))
-                out.append(est / denom if denom > 0 else np.nan)
-        return np.array(out)
+        _, S = self.matrices()
+        return np.array([standardized(e, est, V, S) for e, est in zip(self.spec.entries, self.entry_values())])
 
     def estimates(self) -> pd.DataFrame:
         """Appendix B estimates table: lhs, op, rhs, label, est, se, z, p, std_all (+ free)."""

@@ -127,7 +127,6 @@ def build_spec(syntax: ModelSyntax, observed_order: list[str] | None = None,
         Name of the data file, for error messages.
     """
     latent = syntax.latent
-    lat = set(latent)
     observed = syntax.observed
     if observed_order is not None:
         avail = list(observed_order)

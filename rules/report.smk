@@ -77,7 +77,6 @@ rule report:
     params:
         report=config["report"],
         items_dropped=config["items_dropped"],
-        bootstrap=config["bootstrap"],
         likelihood=config["estimation"]["likelihood"],
         data_path=config["data"]["path"],
     log:

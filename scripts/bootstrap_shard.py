@@ -1,10 +1,11 @@
 """bootstrap_shard: refit this shard's block of resamples (numpy/scipy only, no semopy)."""
 import csv
+import io
 import logging
 import time
 
 from clusterup.bootstrap import BootstrapSetup, run_draws, shard_draws
-from clusterup.workflow import run
+from clusterup.workflow import run, write_text
 
 
 def main(smk):
@@ -15,14 +16,12 @@ def main(smk):
     records, columns = run_draws(setup, draws)
     t2 = time.perf_counter()
     fields = ["draw", "attempt", "ok", "reason", "iterations", "grad_max"] + columns
-    tmp = smk.output.shard + ".tmp"
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-        w.writeheader()
-        for r in records:
-            w.writerow({k: (repr(float(v)) if isinstance(v, float) else v) for k, v in r.items()})
-    import os
-    os.replace(tmp, smk.output.shard)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in records:
+        w.writerow({k: (repr(float(v)) if isinstance(v, float) else v) for k, v in r.items()})
+    write_text(buf.getvalue(), smk.output.shard)
     n_ok = sum(r["ok"] for r in records)
     logging.info("shard %s: draws %d-%d, %d attempts, %d failed; setup %.2f s, fitting %.2f s "
                  "(%.2f ms per attempt)", smk.wildcards.i, draws.start, draws.stop - 1, len(records),

@@ -1,7 +1,6 @@
 """mediation: gather the bootstrap shards; SE, percentile, BC and BCa intervals, BC p."""
 import logging
 
-import numpy as np
 import pandas as pd
 
 from clusterup.bootstrap import BootstrapSetup, Statistics, jackknife

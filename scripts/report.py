@@ -16,7 +16,7 @@ def main(smk):
                        items_dropped=smk.params.items_dropped)
     paths = {k: v for k, v in smk.input.items() if k not in NOT_RESULTS}
     ctx = build_context(paths, report_cfg=dict(smk.params.report), items_dropped=list(smk.params.items_dropped),
-                        bootstrap_cfg=dict(smk.params.bootstrap), likelihood=smk.params.likelihood,
+                        likelihood=smk.params.likelihood,
                         data_path=smk.params.data_path, codebook=study.codebook, study=study)
     html = render_html("templates", ctx, chapter=smk.params.report["chapter_number"])
     write_text(html, smk.output.html)

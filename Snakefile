@@ -7,14 +7,18 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from clusterup.config import load_study, schema_errors
+from clusterup.io.config import load_study, schema_errors
 from clusterup.errors import InputError
 
 # small matrices: one BLAS thread per job is fastest and lets --cores spread the jobs
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-configfile: "config/config.yaml"
+# A study is one config file. Without --configfile the default study (the thesis) is used; a config
+# given with --configfile stands alone: keys it omits take the schema's defaults, never the
+# thesis's values (Snakemake would otherwise merge it into config/config.yaml).
+if not workflow.overwrite_configfiles:
+    configfile: "config/config.yaml"
 
 # the config is checked against the schema (and its defaults filled in) before any rule runs
 try:
@@ -72,3 +76,4 @@ rule all:
         "results/provenance.json",
         "results/report/chapter.html",
         "results/report/chapter.pdf",
+        FINAL_TARGETS,

@@ -125,7 +125,7 @@ def bench_throughput(tmp: Path, draws: int) -> dict:
     code = f"""
 import json, time, numpy as np
 from threadpoolctl import threadpool_limits
-from clusterup.bootstrap import BootstrapSetup, run_draws
+from clusterup.structural.bootstrap import BootstrapSetup, run_draws
 setup = BootstrapSetup.load({str(setup_path)!r}, {str(data_path)!r})
 with threadpool_limits(1):
     run_draws(setup, range(20))
@@ -136,7 +136,7 @@ print(json.dumps({{"ms_per_draw": 1000 * dt / {draws}, "attempts": len(recs), "i
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     res = json.loads(proc.stdout.strip().splitlines()[-1])
-    imp = subprocess.run([sys.executable, "-c", "import time; t=time.perf_counter(); import clusterup.bootstrap; "
+    imp = subprocess.run([sys.executable, "-c", "import time; t=time.perf_counter(); import clusterup.structural.bootstrap; "
                           "print(time.perf_counter()-t)"], capture_output=True, text=True, cwd=ROOT)
     res["shard_import_s"] = float(imp.stdout.strip())
     res["draws"] = draws
@@ -165,7 +165,7 @@ def _sha(path: Path) -> str:
 
 def bench_scaling(tmp: Path, grid, samples: int, on_row=None) -> list[dict]:
     """Cold runs for each (items, N) in ``grid`` (with B = ``samples``)."""
-    from clusterup.replicate import Population, draw_items
+    from clusterup.io.replicate import Population, draw_items
 
     rows = []
     for items, n in grid:
@@ -237,9 +237,9 @@ def bench_semopy(tmp: Path, draws: int) -> dict:
 import json, time, warnings, numpy as np, pandas as pd
 warnings.simplefilter("ignore")
 t0 = time.perf_counter(); import semopy; t_imp = time.perf_counter() - t0
-from clusterup.config import study_from
-from clusterup.clean import read_clean
-from clusterup.bootstrap import draw_indices
+from clusterup.io.config import study_from
+from clusterup.io.clean import read_clean
+from clusterup.structural.bootstrap import draw_indices
 wd = {str(tmp / 'cold')!r}
 st = study_from(codebook=wd + "/config/codebook.yaml", model=wd + "/config/model.lavaan",
                 hypotheses=wd + "/config/hypotheses.yaml", items_dropped=[{{"item": "FUN4", "reason": "x"}}])

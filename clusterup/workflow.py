@@ -21,7 +21,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from .errors import EstimationError, InputError
+from clusterup.errors import EstimationError, InputError
 
 log = logging.getLogger("clusterup")
 
@@ -68,7 +68,11 @@ def _atomic(path: str, write: Callable[[str], None]) -> None:
 
 
 def write_csv(frame: pd.DataFrame, path: str, **kw) -> None:
-    """Write a tidy CSV atomically (floats in full precision, LF line ends)."""
+    """Write a tidy CSV atomically (floats in full precision, LF line ends); a file registered in
+    :mod:`clusterup.registry` must carry exactly its contracted columns."""
+    from clusterup.registry import check_columns
+
+    check_columns(path, list(frame.columns))
     _atomic(path, lambda p: frame.to_csv(p, index=False, lineterminator="\n", **kw))
 
 

@@ -8,8 +8,8 @@ SHARDS = list(range(1, config["bootstrap"]["shards"] + 1))
 rule bootstrap_shard:
     input:
         code=pkg("bootstrap", "ml", "spec", "syntax"),
-        setup="results/bootstrap/setup.json",
-        setup_data="results/bootstrap/data.npy",
+        setup="results/.work/bootstrap/setup.json",
+        setup_data="results/.work/bootstrap/data.npy",
     output:
         shard="results/bootstrap/shard_{i}.csv",
     wildcard_constraints:
@@ -32,8 +32,8 @@ rule mediation:
     input:
         code=pkg("bootstrap", "ml", "spec", "syntax", "mediation"),
         shards=expand("results/bootstrap/shard_{i}.csv", i=SHARDS),
-        setup="results/bootstrap/setup.json",
-        setup_data="results/bootstrap/data.npy",
+        setup="results/.work/bootstrap/setup.json",
+        setup_data="results/.work/bootstrap/data.npy",
     output:
         effects="results/mediation/effects.csv",
         draws="results/mediation/draws.csv",

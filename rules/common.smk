@@ -6,6 +6,14 @@ CODEBOOK = config["codebook"]
 MODEL = config["model"]
 HYPOTHESES = config["hypotheses"]
 
+# Extension points for the stage files (rules/*.smk). An optional stage adds
+#   - the results files the chapter shows: REPORT_INPUTS["name"] = "results/..." (the report rule
+#     receives them as named inputs; a section module of clusterup/report/sections reads them by name);
+#   - its deliverables for `rule all`: FINAL_TARGETS += [...];
+#   - its timed jobs: TIMED_JOBS += [...].
+REPORT_INPUTS: dict[str, str] = {}
+FINAL_TARGETS: list[str] = []
+
 # jobs whose benchmark files feed provenance.json (extended by later stages)
 TIMED_JOBS = ["clean", "describe", "reliability", "efa", "cfa", "correlations", "sem", "nested",
               "mediation", "figures"] + [f"bootstrap_shard_{i}" for i in range(1, config["bootstrap"]["shards"] + 1)]
@@ -14,6 +22,24 @@ TIMED_JOBS = ["clean", "describe", "reliability", "efa", "cfa", "correlations", 
 TEMPLATES = sorted(str(p) for p in Path("templates").rglob("*") if p.is_file())
 
 
+# every module of the package by its (unique) name: "sem" -> clusterup/estimation/sem.py
+MODULES = {p.stem: str(p) for p in sorted(Path("clusterup").rglob("*.py")) if p.stem != "__init__"}
+
+
 def pkg(*modules):
-    """The clusterup modules a rule's computation uses: editing one reruns exactly its dependants."""
-    return [f"clusterup/{m}.py" for m in ("__init__", "errors", "workflow", "moments") + modules]
+    """The clusterup modules a rule's computation uses: editing one reruns exactly its dependants.
+
+    Modules are named by their file name (unique across the subpackages); the package's and the
+    subpackages' ``__init__.py`` and the shared helpers are always included."""
+    unknown = [m for m in modules if m not in MODULES]
+    if unknown:
+        raise ValueError(f"pkg(): no clusterup module named {unknown}")
+    subpackages = sorted({str(Path(MODULES[m]).parent / "__init__.py") for m in modules})
+    return (["clusterup/__init__.py", MODULES["errors"], MODULES["workflow"], MODULES["moments"]]
+            + subpackages + [MODULES[m] for m in modules])
+
+
+def report_inputs(wildcards):
+    """The optional stages' results files, as named inputs of the report rule (evaluated lazily, so
+    the order of the include lines does not matter)."""
+    return dict(REPORT_INPUTS)

@@ -6,7 +6,7 @@ rule provenance:
         model=MODEL,
         hypotheses=HYPOTHESES,
         config_schema="config/schema.yaml",
-        benchmarks=expand("results/benchmarks/{job}.tsv", job=TIMED_JOBS),
+        benchmarks=lambda wc: expand("results/benchmarks/{job}.tsv", job=TIMED_JOBS),
     output:
         provenance="results/provenance.json",
     params:

@@ -31,7 +31,8 @@ rule figures:
 
 rule report:
     input:
-        code=pkg("report", "formatting", "criteria", "config", "syntax"),
+        unpack(report_inputs),
+        code=pkg("chapter", "formatting", "criteria", "config", "syntax"),
         templates=TEMPLATES,
         codebook=CODEBOOK,
         model=MODEL,

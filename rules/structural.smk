@@ -11,8 +11,8 @@ rule sem:
         r2="results/sem/r2.csv",
         effects="results/sem/effects.csv",
         modindices="results/sem/modindices.csv",
-        setup="results/bootstrap/setup.json",
-        setup_data="results/bootstrap/data.npy",
+        setup="results/.work/bootstrap/setup.json",
+        setup_data="results/.work/bootstrap/data.npy",
     params:
         items_dropped=config["items_dropped"],
         likelihood=config["estimation"]["likelihood"],

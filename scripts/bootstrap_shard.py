@@ -4,7 +4,7 @@ import io
 import logging
 import time
 
-from clusterup.bootstrap import BootstrapSetup, run_draws, shard_draws
+from clusterup.structural.bootstrap import BootstrapSetup, run_draws, shard_draws
 from clusterup.workflow import run, write_text
 
 

@@ -1,12 +1,12 @@
 """cfa: first-order measurement model, AMOS fit block, estimates, validity, HTMT, modification indices."""
 import logging
 
-from clusterup.clean import read_clean
-from clusterup.config import study_from
-from clusterup.modindices import modification_indices
-from clusterup.sem import fit_sem
-from clusterup.syntax import measurement_model
-from clusterup.validity import convergent, fornell_larcker, htmt, latent_corr_table
+from clusterup.io.clean import read_clean
+from clusterup.io.config import study_from
+from clusterup.estimation.modindices import modification_indices
+from clusterup.estimation.sem import fit_sem
+from clusterup.estimation.syntax import measurement_model
+from clusterup.measurement.validity import convergent, fornell_larcker, htmt, latent_corr_table
 from clusterup.workflow import run, write_csv, write_json
 
 

@@ -1,9 +1,9 @@
-"""clean: screening rules, reverse coding, imputation (clusterup.clean.clean_survey)."""
+"""clean: screening rules, reverse coding, imputation (clusterup.io.clean.clean_survey)."""
 import logging
 
-from clusterup.clean import check_analysis_items, clean_survey
-from clusterup.config import load_yaml, parse_codebook
-from clusterup.readers import read_raw
+from clusterup.io.clean import check_analysis_items, clean_survey
+from clusterup.io.config import load_yaml, parse_codebook
+from clusterup.io.readers import read_raw
 from clusterup.workflow import run, write_csv, write_json
 
 

@@ -1,7 +1,7 @@
 """correlations: construct composite scores, means, SDs and Pearson r with p."""
-from clusterup.clean import read_clean
-from clusterup.config import study_from
-from clusterup.correlations import composite_scores, correlation_table
+from clusterup.io.clean import read_clean
+from clusterup.io.config import study_from
+from clusterup.measurement.correlations import composite_scores, correlation_table
 from clusterup.workflow import run, write_csv
 
 

@@ -1,7 +1,7 @@
-"""describe: sample profile, item table (SPSS G1/G2), normality incl. Mardia (clusterup.describe)."""
-from clusterup.clean import read_clean
-from clusterup.config import load_yaml, parse_codebook
-from clusterup.describe import item_table, normality, sample_profile
+"""describe: sample profile, item table (SPSS G1/G2), normality incl. Mardia (clusterup.measurement.describe)."""
+from clusterup.io.clean import read_clean
+from clusterup.io.config import load_yaml, parse_codebook
+from clusterup.measurement.describe import item_table, normality, sample_profile
 from clusterup.workflow import run, write_csv, write_json
 
 

@@ -1,7 +1,7 @@
 """efa: KMO/Bartlett, principal components + varimax, parallel analysis, Harman's test."""
-from clusterup.clean import read_clean
-from clusterup.config import study_from
-from clusterup.efa import efa
+from clusterup.io.clean import read_clean
+from clusterup.io.config import study_from
+from clusterup.measurement.efa import efa
 from clusterup.workflow import run, write_csv, write_json
 
 

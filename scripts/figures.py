@@ -1,9 +1,9 @@
 """figures: path diagram (hand-written SVG), item distributions, correlation heatmap, bootstrap histograms."""
 import pandas as pd
 
-from clusterup.clean import read_clean
-from clusterup.config import study_from
-from clusterup.figures import bootstrap_histograms, correlation_heatmap, item_distributions, path_diagram
+from clusterup.io.clean import read_clean
+from clusterup.io.config import study_from
+from clusterup.report.figures import bootstrap_histograms, correlation_heatmap, item_distributions, path_diagram
 from clusterup.workflow import run, write_text
 
 

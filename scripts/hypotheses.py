@@ -1,8 +1,8 @@
 """hypotheses: verdicts for H1-H11 from the SEM estimates, bootstrap CIs and nested tests."""
 import pandas as pd
 
-from clusterup.config import load_yaml, parse_hypotheses
-from clusterup.hypotheses import evaluate
+from clusterup.io.config import load_yaml, parse_hypotheses
+from clusterup.structural.hypotheses import evaluate
 from clusterup.workflow import read_json, run, write_csv
 
 

@@ -3,9 +3,9 @@ import logging
 
 import pandas as pd
 
-from clusterup.bootstrap import BootstrapSetup, Statistics, jackknife
-from clusterup.mediation import summarize
-from clusterup.ml import MLProblem
+from clusterup.structural.bootstrap import BootstrapSetup, Statistics, jackknife
+from clusterup.structural.mediation import summarize
+from clusterup.estimation.ml import MLProblem
 from clusterup.workflow import run, write_csv, write_json
 
 

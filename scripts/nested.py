@@ -1,9 +1,9 @@
 """nested: chi-square difference tests of the nested hypotheses (paths fixed to 0)."""
-from clusterup.clean import read_clean
-from clusterup.config import study_from
-from clusterup.mediation import nested_test
-from clusterup.sem import fit_sem
-from clusterup.syntax import fix_paths_to_zero
+from clusterup.io.clean import read_clean
+from clusterup.io.config import study_from
+from clusterup.structural.mediation import nested_test
+from clusterup.estimation.sem import fit_sem
+from clusterup.estimation.syntax import fix_paths_to_zero
 from clusterup.workflow import read_json, run, write_json
 
 

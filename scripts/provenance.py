@@ -1,5 +1,5 @@
 """provenance: input checksums, package versions, seeds, config hash, per-rule timings."""
-from clusterup.provenance import provenance
+from clusterup.io.provenance import provenance
 from clusterup.workflow import run, write_json
 
 

@@ -1,9 +1,9 @@
 """reliability: alpha, standardized alpha, omega, CITC, alpha-if-deleted, purification before/after."""
 import pandas as pd
 
-from clusterup.clean import read_clean
-from clusterup.config import study_from
-from clusterup.reliability import purification, reliability
+from clusterup.io.clean import read_clean
+from clusterup.io.config import study_from
+from clusterup.measurement.reliability import purification, reliability
 from clusterup.workflow import run, write_csv
 
 

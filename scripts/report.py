@@ -3,8 +3,8 @@ import logging
 import os
 import time
 
-from clusterup.config import study_from
-from clusterup.report import build_context, render_html, write_pdf
+from clusterup.io.config import study_from
+from clusterup.report.chapter import build_context, render_html, write_pdf
 from clusterup.workflow import run, write_text
 
 NOT_RESULTS = {"templates", "codebook", "model", "hypotheses_file", "code"}

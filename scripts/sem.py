@@ -2,11 +2,11 @@
 and the serialised model the bootstrap shards refit."""
 import logging
 
-from clusterup.bootstrap import BootstrapSetup
-from clusterup.clean import read_clean
-from clusterup.config import study_from
-from clusterup.modindices import modification_indices
-from clusterup.sem import fit_sem
+from clusterup.structural.bootstrap import BootstrapSetup
+from clusterup.io.clean import read_clean
+from clusterup.io.config import study_from
+from clusterup.estimation.modindices import modification_indices
+from clusterup.estimation.sem import fit_sem
 from clusterup.workflow import run, write_csv, write_json
 
 

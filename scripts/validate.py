@@ -1,7 +1,7 @@
 """validate: load config, codebook, model and hypotheses, cross-check them against the data header."""
-from clusterup.config import config_hash, load_study
-from clusterup.readers import read_raw
-from clusterup.clean import check_columns
+from clusterup.io.config import config_hash, load_study
+from clusterup.io.readers import read_raw
+from clusterup.io.clean import check_columns
 from clusterup.workflow import run, write_json
 
 

@@ -11,7 +11,7 @@ import sys
 
 import yaml
 
-from clusterup.replicate import Population, generate, to_csv_bytes
+from clusterup.io.replicate import Population, generate, to_csv_bytes
 
 
 def main() -> int:

@@ -25,7 +25,7 @@ import semopy
 import yaml
 from scipy import stats
 
-from clusterup.replicate import Population, generate
+from clusterup.io.replicate import Population, generate
 
 MEASUREMENT = """
 NSC =~ NSC1 + NSC2 + NSC3 + NSC4

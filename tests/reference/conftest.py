@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterup.sem import fit_sem
-from clusterup.syntax import fix_paths_to_zero, parse_model
+from clusterup.estimation.sem import fit_sem
+from clusterup.estimation.syntax import fix_paths_to_zero, parse_model
 
 HERE = Path(__file__).resolve().parent
 DATA_DIR = HERE / "data"

@@ -9,11 +9,11 @@ interval ends must agree within ±0.03 (SPEC issue tolerance at B = 2000), the b
 import pandas as pd
 import pytest
 
-from clusterup.bootstrap import BootstrapSetup, Statistics, run_draws
-from clusterup.mediation import summarize
-from clusterup.ml import MLProblem
-from clusterup.sem import fit_sem
-from clusterup.syntax import parse_model
+from clusterup.structural.bootstrap import BootstrapSetup, Statistics, run_draws
+from clusterup.structural.mediation import summarize
+from clusterup.estimation.ml import MLProblem
+from clusterup.estimation.sem import fit_sem
+from clusterup.estimation.syntax import parse_model
 
 COLUMN = {"a": "M~X", "b": "Y~M", "c": "Y~X", "ind": "ind", "total": "total"}
 

@@ -1,4 +1,4 @@
-"""Bootstrap-interval arithmetic of clusterup.mediation.
+"""Bootstrap-interval arithmetic of clusterup.structural.mediation.
 
 Part 1 - a small FIXED set of 20 draws: percentile, z0, BC, BCa, jackknife acceleration, the
 two-sided BC p and the nested test are recomputed here step by step (plain Python + scipy.stats.norm
@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from clusterup import mediation as M
+from clusterup.structural import mediation as M
 
 # ------------------------------------------------------------------------------------------------
 # Part 1: fixed draws

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from clusterup.describe import mardia, skewness_kurtosis
+from clusterup.measurement.describe import mardia, skewness_kurtosis
 
 BLOCKS = {"hs": "holzinger1939", "politicaldemocracy": "politicaldemocracy"}
 

@@ -1,6 +1,6 @@
 """The fit block against lavaan's fitMeasures(), and AMOS-only indices against hand arithmetic.
 
-Name mapping (documented in clusterup/fitindices.py): lavaan ``chisq`` = ``chi2``, ``pvalue`` =
+Name mapping (documented in clusterup/estimation/fitindices.py): lavaan ``chisq`` = ``chi2``, ``pvalue`` =
 ``p``, ``rmsea.ci.lower/upper`` = ``rmsea_lo90/hi90``, ``rmsea.pvalue`` = ``pclose``, lavaan's
 log-likelihood ``aic``/``bic`` = our ``aic_loglik``/``bic_loglik`` (our ``aic``/``bic`` are AMOS's),
 ``cn_05``/``cn_01`` are un-truncated Hoelter N, ours ``hoelter_05/01`` are floor() of the same.
@@ -63,7 +63,7 @@ def test_amos_only_indices_by_hand(ref, case_id):
 
     Inputs: lavaan's chisq (C), df (d), npar (q), cfi, baseline.df (d_b), N; p from p* = d + q.
     n = N − 1 under wishart (AMOS, χ² = (N − 1)F), N under normal (lavaan default, χ² = N·F) — the
-    convention documented in clusterup/fitindices.py (it also makes ECVI = lavaan's ecvi).
+    convention documented in clusterup/estimation/fitindices.py (it also makes ECVI = lavaan's ecvi).
     """
     c = ref.case(case_id)
     fm = c.ref["fitMeasures"]

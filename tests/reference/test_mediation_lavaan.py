@@ -51,7 +51,7 @@ def test_defined_parameters_are_functions_of_labels(ref, likelihood):
 @pytest.mark.parametrize("how", ["fix_paths_to_zero", "syntax_0*"])
 def test_nested_lrt_direct_effect_zero(ref, likelihood, how):
     """lavTestLRT(fit0, fit1) for Y ~ 0*X: χ² of both models, Δχ², Δdf, p."""
-    from clusterup.mediation import nested_test
+    from clusterup.structural.mediation import nested_test
 
     med = ref.values("lavaan_mediation")
     lrt = med["lrt_direct_zero"][likelihood]

@@ -1,6 +1,6 @@
 """Modification indices against lavaan 0.6.14 ``modindices()`` (HS CFA and PoliticalDemocracy).
 
-Documented deliberate difference (clusterup/modindices.py, brief): under likelihood="wishart"
+Documented deliberate difference (clusterup/estimation/modindices.py, brief): under likelihood="wishart"
 lavaan 0.6.14 computes the MI with N while clusterup uses n = N − 1, consistently with
 χ² = (N − 1)F; so under wishart our MI is compared with lavaan's MI·(N − 1)/N (under normal
 directly).  EPC and sEPC do not depend on n.  Observed-variable ``~~`` pairs are matched
@@ -23,7 +23,7 @@ def _scale(c):
 
 @pytest.mark.parametrize("case_id", MI_CASES)
 def test_top10_mi_epc(ref, case_id):
-    from clusterup.modindices import modification_indices
+    from clusterup.estimation.modindices import modification_indices
 
     c = ref.case(case_id)
     mine = ref.keyed(modification_indices(ref.fit_case(case_id)).to_dict("records"))
@@ -48,7 +48,7 @@ def test_top10_mi_epc(ref, case_id):
 @pytest.mark.parametrize("case_id", MI_CASES)
 def test_top10_ranking(ref, case_id):
     """Our ten largest MIs are lavaan's ten largest (where lavaan's 10th and 11th are separated)."""
-    from clusterup.modindices import modification_indices
+    from clusterup.estimation.modindices import modification_indices
 
     c = ref.case(case_id)
     lav = c.ref["modindices"]
@@ -62,7 +62,7 @@ def test_top10_ranking(ref, case_id):
 @pytest.mark.parametrize("case_id", MI_CASES)
 def test_all_common_rows(ref, case_id):
     """Beyond the top 10: every candidate both programs list agrees (MI 1e-2, EPC 1e-3)."""
-    from clusterup.modindices import modification_indices
+    from clusterup.estimation.modindices import modification_indices
 
     c = ref.case(case_id)
     mine = ref.keyed(modification_indices(ref.fit_case(case_id)).to_dict("records"))
@@ -83,7 +83,7 @@ def test_all_common_rows(ref, case_id):
     "polidem_labelled-normal", "polidem_labelled-wishart",
     "polidem_free-normal", "polidem_free-wishart"])
 def test_candidate_set_equals_lavaan(ref, case_id):
-    from clusterup.modindices import modification_indices
+    from clusterup.estimation.modindices import modification_indices
 
     c = ref.case(case_id)
     ours = {ref.param_key(r["lhs"], r["op"], r["rhs"])

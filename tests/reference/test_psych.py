@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterup import efa as E
-from clusterup import reliability as rel
+from clusterup.measurement import efa as E
+from clusterup.measurement import reliability as rel
 
 ALPHA_SETS = ["x1_x3", "x4_x6", "x7_x9", "x1_x9"]
 BLOCKS = {"hs": "holzinger1939", "politicaldemocracy": "politicaldemocracy"}

@@ -7,7 +7,7 @@ modification indices: test_modindices.py.
 import pytest
 from scipy import stats
 
-from clusterup.mediation import nested_test
+from clusterup.structural.mediation import nested_test
 
 POL_CASES = ["polidem_labelled-normal", "polidem_labelled-wishart",
              "polidem_free-normal", "polidem_free-wishart"]

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterup import reliability as rel
-from clusterup import validity as V
+from clusterup.measurement import reliability as rel
+from clusterup.measurement import validity as V
 
 CONSTRUCTS = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
 

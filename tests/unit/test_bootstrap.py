@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from clusterup.bootstrap import BootstrapSetup, draw_indices, run_draws, shard_draws
-from clusterup.clean import clean_survey
-from clusterup.config import load_yaml, parse_codebook, study_from
-from clusterup.readers import read_raw
-from clusterup.sem import fit_sem
+from clusterup.structural.bootstrap import BootstrapSetup, draw_indices, run_draws, shard_draws
+from clusterup.io.clean import clean_survey
+from clusterup.io.config import load_yaml, parse_codebook, study_from
+from clusterup.io.readers import read_raw
+from clusterup.estimation.sem import fit_sem
 
 ITEMS_DROPPED = [{"item": "FUN4", "reason": "test"}]
 

@@ -1,12 +1,12 @@
-"""clusterup.clean.clean_survey on small hand-made frames (SPEC §3, §4 cleaning, §8)."""
+"""clusterup.io.clean.clean_survey on small hand-made frames (SPEC §3, §4 cleaning, §8)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from clusterup.clean import clean_survey
-from clusterup.config import parse_codebook
+from clusterup.io.clean import clean_survey
+from clusterup.io.config import parse_codebook
 from clusterup.errors import InputError
 
 ITEMS_A = ["A1", "A2", "A3", "A4", "A5"]

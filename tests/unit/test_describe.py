@@ -1,4 +1,4 @@
-"""clusterup.describe: sample profile, item table and normality flags (SPEC §5 describe)."""
+"""clusterup.measurement.describe: sample profile, item table and normality flags (SPEC §5 describe)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from clusterup.config import parse_codebook
-from clusterup.describe import item_table, mardia, normality, sample_profile, skewness_kurtosis
+from clusterup.io.config import parse_codebook
+from clusterup.measurement.describe import item_table, mardia, normality, sample_profile, skewness_kurtosis
 
 CB = parse_codebook({
     "scale": {"min": 1, "max": 5},
@@ -183,7 +183,7 @@ def test_mardia_against_direct_computation():
 def test_mardia_both_computation_paths_equal_the_direct_formula():
     """b1p is computed from the N x N matrix when N <= p^2 and from the third-moment tensor
     otherwise; both must equal the textbook double sum."""
-    from clusterup.describe import mardia
+    from clusterup.measurement.describe import mardia
 
     rng = np.random.default_rng(5)
     for n, p in ((40, 8), (300, 4)):          # 40 <= 64 (matrix path), 300 > 16 (tensor path)

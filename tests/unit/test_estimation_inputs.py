@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterup.clean import check_analysis_items
+from clusterup.io.clean import check_analysis_items
 from clusterup.errors import EstimationError, InputError
-from clusterup.sem import fit_sem
-from clusterup.syntax import parse_model
+from clusterup.estimation.sem import fit_sem
+from clusterup.estimation.syntax import parse_model
 
 RNG = np.random.default_rng(3)
 
@@ -67,7 +67,7 @@ def test_heywood_case_is_reported_as_a_warning():
 
 
 def test_non_convergence_is_a_clear_error(monkeypatch):
-    from clusterup import ml
+    from clusterup.estimation import ml as ml
 
     real_fit = ml.MLProblem.fit
 

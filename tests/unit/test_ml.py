@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterup.ml import MLProblem, start_values
-from clusterup.spec import build_spec
-from clusterup.syntax import DefinedParameters, parse_model
+from clusterup.estimation.ml import MLProblem, start_values
+from clusterup.estimation.spec import build_spec
+from clusterup.estimation.syntax import DefinedParameters, parse_model
 
 HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\nx7 ~~ x8"
 

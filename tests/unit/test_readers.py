@@ -1,4 +1,4 @@
-"""clusterup.readers.read_raw: one survey written as CSV (UTF-8, BOM, GB18030), .xlsx and .sav."""
+"""clusterup.io.readers.read_raw: one survey written as CSV (UTF-8, BOM, GB18030), .xlsx and .sav."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from clusterup.errors import InputError
-from clusterup.readers import read_raw, write_sav
+from clusterup.io.readers import read_raw, write_sav
 
 # The survey as text cells, exactly as a reader must return them ('' = blank cell).
 # Rows 1-2 have ASCII cluster labels so that the first non-ASCII byte lies on file line 4.

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from clusterup.clean import clean_survey
-from clusterup.config import load_yaml, parse_codebook, study_from
-from clusterup.readers import read_raw
-from clusterup.replicate import Population, draw_items, generate, to_csv_bytes
-from clusterup.sem import fit_sem
+from clusterup.io.clean import clean_survey
+from clusterup.io.config import load_yaml, parse_codebook, study_from
+from clusterup.io.readers import read_raw
+from clusterup.io.replicate import Population, draw_items, generate, to_csv_bytes
+from clusterup.estimation.sem import fit_sem
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RAW = os.path.join(REPO, "data", "raw", "survey_raw.csv")

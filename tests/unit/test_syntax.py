@@ -1,4 +1,4 @@
-"""clusterup.syntax: the lavaan-subset parser, defined parameters and model transformations (SPEC §4)."""
+"""clusterup.estimation.syntax: the lavaan-subset parser, defined parameters and model transformations (SPEC §4)."""
 from __future__ import annotations
 
 import builtins
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from clusterup.errors import InputError
-from clusterup.syntax import (DefinedParameters, drop_variables, fix_paths_to_zero, measurement_model,
+from clusterup.estimation.syntax import (DefinedParameters, drop_variables, fix_paths_to_zero, measurement_model,
                               parse_model)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .config import Codebook
+from clusterup.io.config import Codebook
 
 SKEW_LIMIT = 2.0       # |skew| > 2 and |kurtosis| > 7: West, Finch & Curran (1995); Kline (2016)
 KURTOSIS_LIMIT = 7.0

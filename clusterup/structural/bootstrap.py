@@ -11,7 +11,7 @@ reported and nothing is silently dropped.  Because a draw's resample depends onl
 for any number of shards and any ``--cores``.
 
 Each refit starts at the full-sample estimates θ̂ and runs the quasi-Newton optimiser of
-:mod:`clusterup.ml` with the full-sample expected information as its initial metric, to
+:mod:`clusterup.estimation.ml` with the full-sample expected information as its initial metric, to
 max |∂F/∂θ| < ``tol``.  The module imports only numpy/scipy (a shard never imports semopy).
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ml import MLProblem, standardized
-from .spec import ModelSpec
+from clusterup.estimation.ml import MLProblem, standardized
+from clusterup.estimation.spec import ModelSpec
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from clusterup.errors import InputError
 
 ENCODINGS = {"utf-8": "utf-8-sig", "gb18030": "gb18030", "gbk": "gbk"}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .config import Hypothesis
+from clusterup.io.config import Hypothesis
 
 ALPHA = 0.05
 COLUMNS = ["id", "statement", "kind", "target", "estimate", "std_estimate", "se", "p", "ci_lo", "ci_hi",

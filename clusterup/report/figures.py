@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .formatting import apa, stars
+from clusterup.report.formatting import apa, stars
 
 # ---------------------------------------------------------------------------------------------
 # path diagram

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
-from .spec import ModelSpec
+from clusterup.estimation.spec import ModelSpec
 
 
 @dataclass

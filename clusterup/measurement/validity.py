@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .sem import SemResult
+from clusterup.estimation.sem import SemResult
 
 AVE_MIN, CR_MIN, HTMT_MAX = 0.50, 0.70, 0.85
 

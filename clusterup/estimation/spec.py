@@ -29,8 +29,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, close_matches
-from .syntax import DefinedParameters, ModelSyntax
+from clusterup.errors import InputError, close_matches
+from clusterup.estimation.syntax import DefinedParameters, ModelSyntax
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class ModelSpec:
 
     @classmethod
     def from_dict(cls, d: dict) -> "ModelSpec":
-        from .syntax import Definition, parse_expression
+        from clusterup.estimation.syntax import Definition, parse_expression
         defs = tuple(Definition(n, parse_expression(t), t, ln) for n, t, ln in d["definitions"])
         return cls(list(d["observed"]), list(d["latent"]), [Entry(**e) for e in d["entries"]],
                    int(d["n_free"]), DefinedParameters(defs), d.get("source", "model"),

@@ -24,7 +24,7 @@ from typing import Union
 
 import numpy as np
 
-from .errors import InputError
+from clusterup.errors import InputError
 
 _IDENT = r"[A-Za-z_.][A-Za-z0-9_.]*"
 _IDENT_RE = re.compile(rf"^{_IDENT}$")

@@ -2,7 +2,7 @@
 
 ``fit_sem`` is the only place the stateful ``semopy.Model`` lives: it is built, fitted and
 discarded inside one function, and only numbers leave it.  Its estimates are then refined by our
-own ML optimiser (:mod:`clusterup.ml`) to a gradient below ``tol`` — semopy's SLSQP stops early
+own ML optimiser (:mod:`clusterup.estimation.ml`) to a gradient below ``tol`` — semopy's SLSQP stops early
 (HS1939 x3 loading 0.7292 vs lavaan's 0.7294) — and the difference between the two solvers is
 recorded (``solver_max_diff``), so every fit is checked by a second solver.
 
@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import EstimationError, InputError
-from .ml import MLFit, MLProblem, standardized, start_values
-from .spec import ModelSpec, build_spec
-from .moments import check_moments
-from .syntax import ModelSyntax
+from clusterup.errors import EstimationError, InputError
+from clusterup.estimation.ml import MLFit, MLProblem, standardized, start_values
+from clusterup.estimation.spec import ModelSpec, build_spec
+from clusterup.estimation.moments import check_moments
+from clusterup.estimation.syntax import ModelSyntax
 
 LIKELIHOODS = ("wishart", "normal")
 
@@ -219,7 +219,7 @@ class SemResult:
 
     def fit_block(self) -> dict:
         """Appendix B fit block plus solver diagnostics and admissibility warnings."""
-        from .fitindices import fit_block
+        from clusterup.estimation.fitindices import fit_block
 
         block = fit_block(S=self.S, Sigma=self.Sigma, fmin=self.fmin, n_obs=self.n_obs,
                           n_free=self.spec.n_free, likelihood=self.likelihood, converged=self.ml.converged)

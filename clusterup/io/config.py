@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import InputError, close_matches
-from .syntax import ModelSyntax, drop_variables, parse_model
+from clusterup.errors import InputError, close_matches
+from clusterup.estimation.syntax import ModelSyntax, drop_variables, parse_model
 
 HYPOTHESIS_KINDS = ("path", "indirect", "nested")
 

@@ -12,7 +12,7 @@ Formulas (k items, item covariance matrix C, correlation matrix R):
   ``psych::alpha()$item.stats$r.drop``): corr(x_i, Σ_{j≠i} x_j);
 * α if item deleted: α of the other k − 1 items (``alpha.drop$raw_alpha``);
 * McDonald's ω (total, congeneric): from a one-factor ML model of the k items fitted by
-  :func:`clusterup.sem.fit_sem`, ω = (Σλ_i)²·φ / ((Σλ_i)²·φ + Σθ_i) with the factor variance φ and
+  :func:`clusterup.estimation.sem.fit_sem`, ω = (Σλ_i)²·φ / ((Σλ_i)²·φ + Σθ_i) with the factor variance φ and
   residual variances θ — R ``semTools::compRelSEM(fit, tau.eq = FALSE, obs.var = FALSE)``.
   Defined for k ≥ 3 (with 2 items the one-factor model is not identified; ω is then missing).
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import EstimationError
+from clusterup.errors import EstimationError
 
 CITC_MIN = 0.40
 
@@ -66,8 +66,8 @@ def item_total(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def omega_total(data: pd.DataFrame, items: list[str]) -> float:
     """McDonald's ω from a one-factor ML model (NaN for fewer than three items)."""
-    from .sem import fit_sem
-    from .syntax import parse_model
+    from clusterup.estimation.sem import fit_sem
+    from clusterup.estimation.syntax import parse_model
 
     if len(items) < 3:
         return float("nan")

@@ -9,7 +9,7 @@ import sys
 
 import pandas as pd
 
-from .config import config_hash, sha256_file
+from clusterup.io.config import config_hash, sha256_file
 
 PACKAGES = ["clusterup", "snakemake", "pandas", "numpy", "scipy", "semopy", "factor_analyzer",
             "scikit-learn", "jinja2", "weasyprint", "matplotlib", "pyreadstat", "openpyxl", "pyyaml",

@@ -2,7 +2,7 @@
 
 Each candidate parameter j (fixed at 0 in the fitted model) is a score test of freeing it, with
 all free parameters θ re-estimated.  With g the gradient of F_ML and H the expected information
-of F (see :mod:`clusterup.ml`) of the model extended by all candidates, evaluated at (θ̂, 0):
+of F (see :mod:`clusterup.estimation.ml`) of the model extended by all candidates, evaluated at (θ̂, 0):
 
     V_j  = H_jj − H_jθ H_θθ⁻¹ H_θj
     MI_j = (n/2)·g_j² / V_j          (a 1-df χ² statistic; n as in χ² = n·F)
@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .ml import MLProblem, standardized
-from .sem import SemResult
-from .spec import Entry, ModelSpec
+from clusterup.estimation.ml import MLProblem, standardized
+from clusterup.estimation.sem import SemResult
+from clusterup.estimation.spec import Entry, ModelSpec
 
 
 def _candidates(spec: ModelSpec) -> list[Entry]:

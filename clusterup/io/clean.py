@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .config import Codebook
-from .errors import InputError, close_matches
+from clusterup.io.config import Codebook
+from clusterup.errors import InputError, close_matches
 
 RULES = ("out_of_range", "excess_missing", "straightlining", "duplicate")
 
@@ -88,7 +88,7 @@ def clean_survey(frame: pd.DataFrame, codebook: Codebook, *, id_column: str, sou
     Parameters
     ----------
     frame : DataFrame
-        Raw data as text cells (see :mod:`clusterup.readers`).
+        Raw data as text cells (see :mod:`clusterup.io.readers`).
     codebook : Codebook
     id_column, source : str
         Respondent id column and the data file's name (for messages).
@@ -238,7 +238,7 @@ def check_analysis_items(clean: pd.DataFrame, items: list[str], source: str) -> 
     """The analysed items of the cleaned sample must have variance and a positive-definite
     covariance matrix: a constant item or a duplicated column stops the workflow here, with the
     item named, instead of inside a later estimation."""
-    from .moments import check_moments
+    from clusterup.estimation.moments import check_moments
 
     X = clean[items].to_numpy(dtype=float)
     check_moments(np.atleast_2d(np.cov(X, rowvar=False)), items, len(X), 0,

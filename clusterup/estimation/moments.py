@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import InputError
+from clusterup.errors import InputError
 
 
 def check_moments(S: np.ndarray, names: list[str], n_obs: int, n_free: int, source: str) -> None:

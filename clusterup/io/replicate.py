@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from clusterup.errors import InputError
 
 SCREENING_RULES = ("out_of_range", "excess_missing", "straightlining", "duplicate")
 

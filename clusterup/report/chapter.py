@@ -3,7 +3,7 @@
 Every number the chapter prints is read from a file under ``results/``; this module only
 rearranges them into rows and writes the narrative sentences (so a changed data set changes the
 text honestly).  Formatting is done in the templates by the filters of
-:mod:`clusterup.formatting`; templates do no arithmetic.  Tables and figures are numbered
+:mod:`clusterup.report.formatting`; templates do no arithmetic.  Tables and figures are numbered
 "Table 4-1", "Figure 4-1" in order of appearance (two rendering passes, so text can refer to a
 table before or after it).
 """
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import formatting as fmt
-from .criteria import FIT_CRITERIA, OTHER_CRITERIA, REFERENCES, judge_fit
+from clusterup.report import formatting as fmt
+from clusterup.report.criteria import FIT_CRITERIA, OTHER_CRITERIA, REFERENCES, judge_fit
 
 # ---------------------------------------------------------------------------------------------
 # loading
@@ -387,6 +387,9 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ctx["items_dropped"] = items_dropped
     ctx["model_text"] = r["sem_fit"].get("model", "")
     ctx["cfa_model_text"] = r["cfa_fit"].get("model", "")
+    from clusterup.report.sections import build_sections
+
+    ctx["sections"], ctx["extra_sections"] = build_sections(r, study, labels, first_number=9)
     return ctx
 
 

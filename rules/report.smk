@@ -1,6 +1,6 @@
 rule figures:
     input:
-        code=pkg("figures", "formatting", "config", "clean", "syntax"),
+        code=pkg("figures", "labels", "formatting", "config", "clean", "syntax"),
         clean="results/clean/survey_clean.csv",
         codebook=CODEBOOK,
         model=MODEL,
@@ -21,6 +21,7 @@ rule figures:
                          caption="../templates/snakemake/bootstrap_distributions.rst", category="Figures"),
     params:
         items_dropped=config["items_dropped"],
+        effect_labels=config["report"]["effect_labels"],
     log:
         "results/logs/figures.log",
     benchmark:
@@ -32,7 +33,8 @@ rule figures:
 rule report:
     input:
         unpack(report_inputs),
-        code=pkg("chapter", "formatting", "criteria", "config", "syntax"),
+        code=pkg("chapter", "narrative", "labels", "formatting", "criteria", "config", "syntax")
+        + sorted(str(p) for p in Path("clusterup/report/sections").glob("*.py")),
         templates=TEMPLATES,
         codebook=CODEBOOK,
         model=MODEL,
@@ -80,6 +82,7 @@ rule report:
         items_dropped=config["items_dropped"],
         likelihood=config["estimation"]["likelihood"],
         data_path=config["data"]["path"],
+        impute=config["cleaning"]["impute"],
     log:
         "results/logs/report.log",
     benchmark:

@@ -4,6 +4,7 @@ import pandas as pd
 from clusterup.io.clean import read_clean
 from clusterup.io.config import study_from
 from clusterup.report.figures import bootstrap_histograms, correlation_heatmap, item_distributions, path_diagram
+from clusterup.structural.labels import effect_labels
 from clusterup.workflow import run, write_text
 
 
@@ -15,11 +16,13 @@ def main(smk):
     write_text(path_diagram(est, r2, study.labels(), study.second_order()), smk.output.path_diagram)
     data = read_clean(smk.input.clean, study.codebook)
     cb = study.codebook
-    item_distributions(data, list(cb.items), cb.scale_min, cb.scale_max, smk.output.item_plot)
+    item_distributions(data, list(cb.items), cb.scale_min, cb.scale_max, smk.output.item_plot,
+                       continuous=cb.continuous)
     correlation_heatmap(pd.read_csv(smk.input.correlations), smk.output.heatmap)
     effects = pd.read_csv(smk.input.effects)
     names = effects.loc[effects["kind"] == "defined", "effect"].tolist()
-    bootstrap_histograms(pd.read_csv(smk.input.draws), effects, names, smk.output.bootstrap)
+    titles = effect_labels(study.analysis_model, study.labels(), smk.params.effect_labels)
+    bootstrap_histograms(pd.read_csv(smk.input.draws), effects, names, smk.output.bootstrap, titles=titles)
 
 
 run(main, snakemake)  # noqa: F821

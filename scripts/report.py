@@ -17,7 +17,8 @@ def main(smk):
     paths = {k: v for k, v in smk.input.items() if k not in NOT_RESULTS}
     ctx = build_context(paths, report_cfg=dict(smk.params.report), items_dropped=list(smk.params.items_dropped),
                         likelihood=smk.params.likelihood,
-                        data_path=smk.params.data_path, codebook=study.codebook, study=study)
+                        data_path=smk.params.data_path, codebook=study.codebook, study=study,
+                        impute=smk.params.impute)
     html = render_html("templates", ctx, chapter=smk.params.report["chapter_number"])
     write_text(html, smk.output.html)
     t1 = time.perf_counter()

@@ -121,7 +121,9 @@ def clean_survey(frame: pd.DataFrame, codebook: Codebook, *, id_column: str, sou
     is_missing = X.isna() | X.isin(list(miss_codes))
     lo, hi = codebook.scale_min, codebook.scale_max
     answered = X.where(~is_missing)
-    invalid = answered.notna() & ((answered < lo) | (answered > hi) | (answered % 1 != 0))
+    invalid = answered.notna() & ((answered < lo) | (answered > hi))
+    if not codebook.continuous:             # integer answer codes: 2.5 on a 1-5 scale is not an answer
+        invalid |= answered.notna() & (answered % 1 != 0)
 
     rule = pd.Series("", index=frame.index, dtype=object)
     detail = pd.Series("", index=frame.index, dtype=object)

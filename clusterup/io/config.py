@@ -53,6 +53,8 @@ class Codebook:
     items: dict[str, Item]
     demographics: dict[str, dict]
     source: str = "codebook"
+    scale_labels: dict[float, str] = field(default_factory=dict)   # anchor labels, e.g. {1: "strongly disagree"}
+    continuous: bool = False        # answers are scores (any value in [min, max]), not integer codes
 
     def items_of(self, construct: str, exclude: set[str] | None = None) -> list[str]:
         ex = exclude or set()
@@ -62,7 +64,8 @@ class Codebook:
         return str(self.constructs.get(construct, {}).get("label", construct))
 
     def to_dict(self) -> dict:
-        return {"scale": {"min": self.scale_min, "max": self.scale_max},
+        return {"scale": {"min": self.scale_min, "max": self.scale_max, "continuous": self.continuous,
+                          "labels": {f"{k:g}": v for k, v in self.scale_labels.items()}},
                 "missing_codes": self.missing_codes, "constructs": self.constructs,
                 "items": {k: {"construct": v.construct, "text": v.text, "reverse": v.reverse}
                           for k, v in self.items.items()},
@@ -92,7 +95,32 @@ def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
     except (TypeError, ValueError):
         raise InputError("scale min and max must be numbers", file=source, where="scale") from None
     if not lo < hi:
-        raise InputError(f"scale min ({lo:g}) must be below max ({hi:g})", file=source, where="scale")
+        raise InputError(f"scale min ({lo:g}) must be below max ({hi:g})", file=source, where="scale",
+                         fix="swap the two values or correct the scale")
+    bad_scale = set(scale) - {"min", "max", "labels", "continuous"}
+    if bad_scale:
+        k = sorted(bad_scale)[0]
+        raise InputError(f"unknown scale key {k!r}{close_matches(k, ['min', 'max', 'labels', 'continuous'])}",
+                         file=source, where=f"scale.{k}", fix="use min, max and (optionally) labels, continuous")
+    continuous = scale.get("continuous", False)
+    if not isinstance(continuous, bool):
+        raise InputError(f"scale continuous must be true or false, not {continuous!r}", file=source,
+                         where="scale.continuous")
+    anchors = scale.get("labels") or {}
+    if not isinstance(anchors, dict):
+        raise InputError("scale labels must map answer codes to their wording", file=source, where="scale.labels",
+                         fix='write e.g. labels: {1: "strongly disagree", 5: "strongly agree"}')
+    scale_labels = {}
+    for k, v in anchors.items():
+        try:
+            code = float(k)
+        except (TypeError, ValueError):
+            raise InputError(f"scale label key {k!r} is not an answer code", file=source,
+                             where="scale.labels") from None
+        if not lo <= code <= hi:
+            raise InputError(f"scale label code {code:g} lies outside the scale {lo:g}-{hi:g}", file=source,
+                             where="scale.labels")
+        scale_labels[code] = str(v)
     miss = raw.get("missing_codes") or []
     if not isinstance(miss, list) or not all(isinstance(m, (int, float)) for m in miss):
         raise InputError("missing_codes must be a list of numbers", file=source, where="missing_codes",
@@ -142,9 +170,27 @@ def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
         if not isinstance(cats, dict):
             raise InputError("categories must map codes to labels", file=source,
                              where=f"demographics.{name}.categories", fix="write e.g. {1: \"State-owned\"}")
+        extra = set(spec) - {"label", "categories", "bins", "bin_labels"}
+        if extra:
+            k = sorted(extra)[0]
+            raise InputError(f"unknown demographic key {k!r}{close_matches(k, ['label', 'categories', 'bins', 'bin_labels'])}",
+                             file=source, where=f"demographics.{name}.{k}",
+                             fix="use label, categories, bins and bin_labels")
+        bins = spec.get("bins") or []
+        if bins and (cats or not isinstance(bins, list) or not all(isinstance(b, (int, float)) for b in bins)
+                     or any(b >= c for b, c in zip(bins, bins[1:]))):
+            raise InputError("bins must be an increasing list of numbers (the lower edges of the bands) and "
+                             "cannot be combined with categories", file=source, where=f"demographics.{name}.bins",
+                             fix="write e.g. bins: [0, 5, 10, 20, 30] (bands 0 to under 5, …, 30 or more)")
+        blabels = spec.get("bin_labels") or []
+        if blabels and len(blabels) != len(bins):
+            raise InputError(f"bin_labels has {len(blabels)} labels for {len(bins)} bands", file=source,
+                             where=f"demographics.{name}.bin_labels", fix="give one label per entry of bins")
         demographics[str(name)] = {"label": str(spec.get("label", name)),
-                                   "categories": {_code_key(k): str(v) for k, v in cats.items()}}
-    return Codebook(lo, hi, [float(m) for m in miss], constructs, items, demographics, source)
+                                   "categories": {_code_key(k): str(v) for k, v in cats.items()},
+                                   "bins": [float(b) for b in bins], "bin_labels": [str(b) for b in blabels]}
+    return Codebook(lo, hi, [float(m) for m in miss], constructs, items, demographics, source, scale_labels,
+                    continuous)
 
 
 def _code_key(k) -> str:

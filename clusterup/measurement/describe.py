@@ -147,12 +147,19 @@ def _psych_form(m: dict) -> dict:
             "kurtosis_cr": (b2p - p * (p + 2)) / np.sqrt(8 * p * (p + 2) / n)}
 
 
-AGE_BANDS = [(0, 5, "< 5 years"), (5, 10, "5-9 years"), (10, 20, "10-19 years"), (20, 30, "20-29 years"),
-             (30, float("inf"), ">= 30 years")]
+def bands(edges: list[float], labels: list[str]) -> list[tuple[float, float, str]]:
+    """Bands [e_i, e_{i+1}) from the codebook's lower edges; the last band is open ("30 or more")."""
+    out = []
+    for i, lo in enumerate(edges):
+        hi = edges[i + 1] if i + 1 < len(edges) else float("inf")
+        name = labels[i] if labels else (f"{lo:g} to under {hi:g}" if hi != float("inf") else f"{lo:g} or more")
+        out.append((lo, hi, name))
+    return out
 
 
 def sample_profile(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Counts and percentages of every demographic; numeric ones (no categories) get statistics and bands.
+    """Counts and percentages of every demographic; numeric ones (no categories) get statistics, and the
+    bands the codebook gives (``bins``/``bin_labels``; none when it gives none).
 
     Columns: variable, label, kind (category / band / statistic), category, n, percent, value.
     """
@@ -164,14 +171,14 @@ def sample_profile(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         col = data[var].astype(str).str.strip().replace({"nan": ""})
         answered = col[col != ""]
         numeric = pd.to_numeric(answered, errors="coerce")
-        if not cats and len(answered) and numeric.notna().all() and numeric.nunique() > 10:
+        if not cats and len(answered) and numeric.notna().all() and (numeric.nunique() > 10 or spec.get("bins")):
             x = numeric.to_numpy(dtype=float)
             n_ans = len(x)
             for stat, val in (("mean", np.mean(x)), ("sd", np.std(x, ddof=1)), ("median", np.median(x)),
                               ("min", np.min(x)), ("max", np.max(x))):
                 rows.append({"variable": var, "label": label, "kind": "statistic", "category": stat,
                              "n": n_ans, "percent": np.nan, "value": float(val)})
-            for lo, hi, name in AGE_BANDS:
+            for lo, hi, name in bands(spec.get("bins") or [], spec.get("bin_labels") or []):
                 k = int(((x >= lo) & (x < hi)).sum())
                 rows.append({"variable": var, "label": label, "kind": "band", "category": name,
                              "n": k, "percent": 100 * k / N, "value": np.nan})

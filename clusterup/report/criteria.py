@@ -1,7 +1,7 @@
 """The cut-off registry: every threshold the chapter judges against, with its source.
 
 Each criterion is (key, label, rule, threshold(s), source).  ``judge`` returns one of
-"good", "acceptable", "not met" or "see note" — the chapter prints the criterion, the value and the
+"good"/"acceptable" (where a relaxed threshold exists), "met", "not met" or "see note" — the chapter prints the criterion, the value and the
 verdict side by side, so a reader can disagree with a convention without recomputing anything.
 """
 from __future__ import annotations
@@ -10,79 +10,132 @@ import math
 from dataclasses import dataclass
 
 
+FAMILIES = {
+    "absolute": "absolute fit indices",
+    "incremental": "incremental fit indices",
+    "parsimony": "parsimony-adjusted indices",
+    "information": "information criteria",
+    "sample_size": "sample-size indices",
+    "test": "the exact-fit test",
+}
+
+
+def _cut(direction: str, x: float, pct: bool = False) -> str:
+    sym = "≥" if direction == "min" else "≤"
+    if pct:
+        return f"{sym} {x:g}%"
+    txt = f"{x:.2f}"[1:] if 0 < x < 1 else f"{x:g}"     # APA: no leading zero for bounded quantities
+    return f"{sym} {txt}"
+
+
 @dataclass(frozen=True)
 class Criterion:
+    """One cut-off rule.  ``good`` is the threshold for "good"; ``acceptable`` (optional) the relaxed
+    threshold for "acceptable", with its own ``acceptable_source`` — the printed cut-off text is
+    generated from these numbers, so the table always shows every threshold a verdict uses."""
+
     key: str
     label: str
     direction: str            # "max" (smaller is better), "min" (larger is better), "compare"
     good: float | None
     acceptable: float | None
-    text: str                 # the cut-off as printed
     source: str
+    family: str = "absolute"
+    acceptable_source: str = ""
+    compare_text: str = ""
+    pct: bool = False
+
+    @property
+    def text(self) -> str:
+        """The cut-off as printed: every threshold the verdict uses, the relaxed one with its source."""
+        if self.direction == "compare":
+            return self.compare_text
+        s = f"{_cut(self.direction, self.good, self.pct)} good" if self.acceptable is not None else \
+            _cut(self.direction, self.good, self.pct)
+        if self.acceptable is not None:
+            s += f"; {_cut(self.direction, self.acceptable, self.pct)} acceptable"
+            if self.acceptable_source:
+                s += f" ({self.acceptable_source})"
+        return s
+
+    @property
+    def family_label(self) -> str:
+        return FAMILIES[self.family]
 
     def judge(self, value) -> str:
+        """"good", "acceptable" (only where a relaxed threshold exists), "not met" or "n/a"."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "n/a"
         v = float(value)
         if self.direction == "min":
             if self.good is not None and v >= self.good:
-                return "good"
+                return "good" if self.acceptable is not None else "met"
             if self.acceptable is not None and v >= self.acceptable:
                 return "acceptable"
             return "not met"
         if self.direction == "max":
             if self.good is not None and v <= self.good:
-                return "good"
+                return "good" if self.acceptable is not None else "met"
             if self.acceptable is not None and v <= self.acceptable:
                 return "acceptable"
             return "not met"
         return "see note"
 
 
+_COMPARE = "smaller than the saturated and independence models' values"
 _FIT = [
-    Criterion("p", "χ² p-value", "min", 0.05, None, "> .05", "Bollen (1989); sensitive to N (Bentler & Bonett 1980)"),
-    Criterion("chi2_df", "CMIN/DF", "max", 2.0, 3.0, "< 3 (< 2 good)", "Carmines & McIver (1981); Kline (2016)"),
-    Criterion("rmr", "RMR", "max", 0.05, 0.08, "< .05", "Hair et al. (2019); scale-dependent"),
-    Criterion("srmr", "SRMR", "max", 0.05, 0.08, "≤ .08", "Hu & Bentler (1999)"),
-    Criterion("gfi", "GFI", "min", 0.90, 0.85, "≥ .90 (.85 acceptable)", "Jöreskog & Sörbom (1984); Doll et al. (1994)"),
-    Criterion("agfi", "AGFI", "min", 0.90, 0.80, "≥ .90 (.80 acceptable)", "Jöreskog & Sörbom (1984); Doll et al. (1994)"),
-    Criterion("pgfi", "PGFI", "min", 0.50, None, "> .50", "Mulaik et al. (1989)"),
-    Criterion("nfi", "NFI", "min", 0.95, 0.90, "≥ .90", "Bentler & Bonett (1980)"),
-    Criterion("rfi", "RFI", "min", 0.95, 0.90, "≥ .90", "Bollen (1986)"),
-    Criterion("ifi", "IFI", "min", 0.95, 0.90, "≥ .90", "Bollen (1989)"),
-    Criterion("tli", "TLI", "min", 0.95, 0.90, "≥ .90 (≥ .95 good)", "Tucker & Lewis (1973); Hu & Bentler (1999)"),
-    Criterion("cfi", "CFI", "min", 0.95, 0.90, "≥ .90 (≥ .95 good)", "Bentler (1990); Hu & Bentler (1999)"),
-    Criterion("pnfi", "PNFI", "min", 0.50, None, "> .50", "James, Mulaik & Brett (1982)"),
-    Criterion("pcfi", "PCFI", "min", 0.50, None, "> .50", "James, Mulaik & Brett (1982)"),
-    Criterion("rmsea", "RMSEA", "max", 0.06, 0.08, "≤ .08 (≤ .06 good)", "Browne & Cudeck (1993); Hu & Bentler (1999)"),
-    Criterion("pclose", "PCLOSE", "min", 0.05, None, "> .05", "Browne & Cudeck (1993)"),
-    Criterion("aic", "AIC", "compare", None, None, "below saturated and independence models", "Akaike (1987)"),
-    Criterion("bcc", "BCC", "compare", None, None, "below saturated and independence models", "Browne & Cudeck (1989)"),
-    Criterion("bic", "BIC", "compare", None, None, "below saturated and independence models", "Raftery (1995)"),
-    Criterion("caic", "CAIC", "compare", None, None, "below saturated and independence models", "Bozdogan (1987)"),
-    Criterion("ecvi", "ECVI", "compare", None, None, "below saturated and independence models", "Browne & Cudeck (1989)"),
-    Criterion("hoelter_05", "HOELTER .05", "min", 200, None, "> 200", "Hoelter (1983)"),
-    Criterion("hoelter_01", "HOELTER .01", "min", 200, None, "> 200", "Hoelter (1983)"),
+    Criterion("p", "χ² p-value", "min", 0.05, None, "Bollen (1989); sensitive to N (Bentler & Bonett 1980)",
+              family="test"),
+    Criterion("chi2_df", "CMIN/DF", "max", 2.0, 3.0, "Carmines & McIver (1981)", acceptable_source="Kline 2016"),
+    Criterion("rmr", "RMR", "max", 0.05, None, "Hair et al. (2019); scale-dependent"),
+    Criterion("srmr", "SRMR", "max", 0.08, None, "Hu & Bentler (1999)"),
+    Criterion("gfi", "GFI", "min", 0.90, 0.85, "Jöreskog & Sörbom (1984)", acceptable_source="Doll et al. 1994"),
+    Criterion("agfi", "AGFI", "min", 0.90, 0.80, "Jöreskog & Sörbom (1984)", acceptable_source="Doll et al. 1994"),
+    Criterion("rmsea", "RMSEA", "max", 0.06, 0.08, "Hu & Bentler (1999)", acceptable_source="Browne & Cudeck 1993"),
+    Criterion("pclose", "PCLOSE", "min", 0.05, None, "Browne & Cudeck (1993)"),
+    Criterion("nfi", "NFI", "min", 0.95, 0.90, "Hu & Bentler (1999)", family="incremental",
+              acceptable_source="Bentler & Bonett 1980"),
+    Criterion("rfi", "RFI", "min", 0.95, 0.90, "Hu & Bentler (1999)", family="incremental",
+              acceptable_source="Bollen 1986"),
+    Criterion("ifi", "IFI", "min", 0.95, 0.90, "Hu & Bentler (1999)", family="incremental",
+              acceptable_source="Bollen 1989"),
+    Criterion("tli", "TLI", "min", 0.95, 0.90, "Hu & Bentler (1999)", family="incremental",
+              acceptable_source="Tucker & Lewis 1973"),
+    Criterion("cfi", "CFI", "min", 0.95, 0.90, "Hu & Bentler (1999)", family="incremental",
+              acceptable_source="Bentler 1990"),
+    Criterion("pgfi", "PGFI", "min", 0.50, None, "Mulaik et al. (1989)", family="parsimony"),
+    Criterion("pnfi", "PNFI", "min", 0.50, None, "James, Mulaik & Brett (1982)", family="parsimony"),
+    Criterion("pcfi", "PCFI", "min", 0.50, None, "James, Mulaik & Brett (1982)", family="parsimony"),
+    Criterion("aic", "AIC", "compare", None, None, "Akaike (1987)", family="information", compare_text=_COMPARE),
+    Criterion("bcc", "BCC", "compare", None, None, "Browne & Cudeck (1989)", family="information", compare_text=_COMPARE),
+    Criterion("bic", "BIC", "compare", None, None, "Raftery (1995)", family="information", compare_text=_COMPARE),
+    Criterion("caic", "CAIC", "compare", None, None, "Bozdogan (1987)", family="information", compare_text=_COMPARE),
+    Criterion("ecvi", "ECVI", "compare", None, None, "Browne & Cudeck (1989)", family="information", compare_text=_COMPARE),
+    Criterion("hoelter_05", "HOELTER .05", "min", 200, None, "Hoelter (1983)", family="sample_size"),
+    Criterion("hoelter_01", "HOELTER .01", "min", 200, None, "Hoelter (1983)", family="sample_size"),
 ]
 FIT_CRITERIA = {c.key: c for c in _FIT}
+CORE_FIT = ("chi2_df", "cfi", "tli", "rmsea", "srmr")
 
 OTHER = [
-    Criterion("alpha", "Cronbach's α", "min", 0.80, 0.70, "≥ .70", "Nunnally (1978)"),
-    Criterion("omega", "McDonald's ω", "min", 0.80, 0.70, "≥ .70", "McDonald (1999)"),
-    Criterion("citc", "Corrected item-total correlation", "min", 0.50, 0.40, "≥ .40", "Churchill (1979); Wu (2010)"),
-    Criterion("kmo", "KMO", "min", 0.80, 0.70, "≥ .70", "Kaiser (1974)"),
-    Criterion("bartlett_p", "Bartlett's test p", "max", 0.05, None, "< .05", "Bartlett (1950)"),
-    Criterion("harman", "Harman's first factor", "max", 50.0, None, "< 50% of variance", "Podsakoff et al. (2003)"),
-    Criterion("loading", "Standardized loading", "min", 0.70, 0.50, "≥ .50 (≥ .70 ideal)", "Hair et al. (2019)"),
-    Criterion("cr", "Composite reliability", "min", 0.70, 0.60, "≥ .70", "Fornell & Larcker (1981); Hair et al. (2019)"),
-    Criterion("ave", "AVE", "min", 0.50, None, "≥ .50", "Fornell & Larcker (1981)"),
-    Criterion("htmt", "HTMT", "max", 0.85, 0.90, "< .85 (.90 liberal)", "Henseler, Ringle & Sarstedt (2015)"),
-    Criterion("skew", "|Skewness|", "max", 2.0, None, "< 2", "West, Finch & Curran (1995)"),
-    Criterion("kurtosis", "|Kurtosis|", "max", 7.0, None, "< 7", "West, Finch & Curran (1995)"),
-    Criterion("mardia_cr", "Mardia kurtosis c.r.", "max", 5.0, None, "< 5", "Bentler (2005)"),
-    Criterion("indirect", "Indirect effect", "compare", None, None, "bias-corrected 95% CI excludes 0",
-              "Preacher & Hayes (2008); Zhao, Lynch & Chen (2010)"),
-    Criterion("path", "Path coefficient", "compare", None, None, "p < .05 with the expected sign", "—"),
+    Criterion("alpha", "Cronbach's α", "min", 0.70, None, "Nunnally (1978)"),
+    Criterion("omega", "McDonald's ω", "min", 0.70, None, "McDonald (1999)"),
+    Criterion("citc", "Corrected item-total correlation", "min", 0.40, None, "Churchill (1979); Wu (2010)"),
+    Criterion("kmo", "KMO", "min", 0.70, None, "Kaiser (1974)"),
+    Criterion("bartlett_p", "Bartlett's test p", "max", 0.05, None, "Bartlett (1950)"),
+    Criterion("harman", "Harman's first factor", "max", 50.0, None, "Podsakoff et al. (2003)", pct=True),
+    Criterion("loading", "Standardized loading", "min", 0.70, 0.50, "Hair et al. (2019)",
+              acceptable_source="Hair et al. 2019"),
+    Criterion("cr", "Composite reliability", "min", 0.70, None, "Fornell & Larcker (1981); Hair et al. (2019)"),
+    Criterion("ave", "AVE", "min", 0.50, None, "Fornell & Larcker (1981)"),
+    Criterion("htmt", "HTMT", "max", 0.85, 0.90, "Henseler, Ringle & Sarstedt (2015)",
+              acceptable_source="liberal, Henseler et al. 2015"),
+    Criterion("skew", "|Skewness|", "max", 2.0, None, "West, Finch & Curran (1995)"),
+    Criterion("kurtosis", "|Kurtosis|", "max", 7.0, None, "West, Finch & Curran (1995)"),
+    Criterion("mardia_cr", "Mardia kurtosis c.r.", "max", 5.0, None, "Bentler (2005)"),
+    Criterion("indirect", "Indirect effect", "compare", None, None, "Preacher & Hayes (2008); Zhao, Lynch & Chen (2010)",
+              compare_text="bias-corrected bootstrap CI excludes 0"),
+    Criterion("path", "Path coefficient", "compare", None, None, "—", compare_text="p < .05 with the expected sign"),
 ]
 OTHER_CRITERIA = {c.key: c for c in OTHER}
 
@@ -137,10 +190,10 @@ def judge_fit(block: dict) -> list[dict]:
             if value is None or sat is None or ind is None:
                 verdict = "n/a"
             else:
-                verdict = "good" if value < sat and value < ind else "not met"
+                verdict = "met" if value < sat and value < ind else "not met"
             rows.append({"key": key, "label": c.label, "value": value, "saturated": sat, "independence": ind,
-                         "cutoff": c.text, "source": c.source, "verdict": verdict})
+                         "cutoff": c.text, "source": c.source, "verdict": verdict, "family": c.family})
         else:
             rows.append({"key": key, "label": c.label, "value": value, "saturated": None, "independence": None,
-                         "cutoff": c.text, "source": c.source, "verdict": c.judge(value)})
+                         "cutoff": c.text, "source": c.source, "verdict": c.judge(value), "family": c.family})
     return rows

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 import math
 
 import numpy as np
@@ -228,22 +229,35 @@ def _save(fig, path: str) -> None:
     plt.close(fig)
 
 
-def item_distributions(data: pd.DataFrame, items: list[str], scale_min: int, scale_max: int, path: str) -> None:
-    """Stacked horizontal bars: % of answered (non-imputed) responses in each category per item."""
+def item_distributions(data: pd.DataFrame, items: list[str], scale_min: float, scale_max: float, path: str,
+                       continuous: bool = False) -> None:
+    """Stacked horizontal bars: % of answered (non-imputed) responses in each category per item.
+
+    Integer-coded scales show each answer code; continuous scores (or scales of more than 11 points)
+    are shown in five equal-width bands of [min, max]."""
     plt = _plt()
-    cats = list(range(int(scale_min), int(scale_max) + 1))
+    integer = not continuous and scale_max - scale_min <= 10
+    if integer:
+        cats = [str(c) for c in range(int(scale_min), int(scale_max) + 1)]
+        edges = np.arange(int(scale_min), int(scale_max) + 2) - 0.5
+    else:
+        edges = np.linspace(scale_min, scale_max, 6)
+        cats = [f"{a:.3g}–{b:.3g}" for a, b in zip(edges[:-1], edges[1:])]
     shares = []
     for it in items:
         x = data[it].to_numpy(dtype=float)
-        x = x[np.isfinite(x) & (np.mod(x, 1) == 0)]
-        shares.append([100 * np.mean(x == c) for c in cats])
+        x = x[np.isfinite(x)]
+        if integer:
+            x = x[np.mod(x, 1) == 0]
+        counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
+        shares.append(100 * counts / max(len(x), 1))
     shares = np.array(shares)
     fig, ax = plt.subplots(figsize=(7.0, 0.15 * len(items) + 1.1))
     colors = plt.get_cmap("RdYlBu")(np.linspace(0.1, 0.9, len(cats)))
     left = np.zeros(len(items))
     y = np.arange(len(items))[::-1]
     for j, c in enumerate(cats):
-        ax.barh(y, shares[:, j], left=left, color=colors[j], edgecolor="white", linewidth=0.3, label=str(c))
+        ax.barh(y, shares[:, j], left=left, color=colors[j], edgecolor="white", linewidth=0.3, label=c)
         left += shares[:, j]
     ax.set_yticks(y, items, fontsize=7)
     ax.set_xlim(0, 100)
@@ -272,8 +286,10 @@ def correlation_heatmap(table: pd.DataFrame, path: str) -> None:
     _save(fig, path)
 
 
-def bootstrap_histograms(draws: pd.DataFrame, effects: pd.DataFrame, names: list[str], path: str) -> None:
-    """Histogram of each effect's bootstrap draws with the estimate, percentile and BC intervals."""
+def bootstrap_histograms(draws: pd.DataFrame, effects: pd.DataFrame, names: list[str], path: str,
+                         titles: dict[str, str] | None = None) -> None:
+    """Histogram of each effect's bootstrap draws with the estimate, percentile and BC intervals;
+    panels are titled by the effects' display names (``titles``), never by their ``:=`` names."""
     plt = _plt()
     n = max(1, len(names))
     cols = min(3, n)
@@ -291,7 +307,7 @@ def bootstrap_histograms(draws: pd.DataFrame, effects: pd.DataFrame, names: list
             ax.axvline(lo, color="#b5462f", ls=style, lw=1)
             ax.axvline(hi, color="#b5462f", ls=style, lw=1, label=lab)
         ax.axvline(0, color="black", lw=0.6)
-        ax.set_title(name, fontsize=9)
+        ax.set_title(textwrap.fill((titles or {}).get(name, name), 34), fontsize=7)
         ax.set_yticks([])
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].axis("off")

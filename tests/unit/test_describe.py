@@ -19,7 +19,8 @@ CB = parse_codebook({
         "ownership": {"label": "Ownership",
                       "categories": {1: "State-owned", 2: "Private", 3: "Foreign-invested", 4: "Joint venture"}},
         "role": {"label": "Respondent's role", "categories": {1: "Senior manager", 2: "Middle manager"}},
-        "firm_age": {"label": "Firm age (years)"},
+        "firm_age": {"label": "Firm age (years)", "bins": [0, 5, 10, 20, 30],
+                     "bin_labels": ["< 5 years", "5-9 years", "10-19 years", "20-29 years", ">= 30 years"]},
     },
 }, "codebook.yaml")
 

@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 # clusterup/ too: the rules list the package modules they use as inputs (``pkg(...)`` in
 # rules/common.smk), relative to the working directory
-COPIED = ("Snakefile", "rules", "scripts", "config", "data", "templates", "profiles", "clusterup")
+COPIED = ("Snakefile", "rules", "scripts", "config", "data", "templates", "profiles", "clusterup", "studies")
 
 
 def copy_workflow(dest: Path) -> Path:

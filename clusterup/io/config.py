@@ -40,6 +40,7 @@ class Item:
     construct: str
     text: str
     reverse: bool
+    text_zh: str = ""               # Chinese wording (optional; the Chinese chapter falls back to ``text``)
 
 
 @dataclass
@@ -55,19 +56,24 @@ class Codebook:
     source: str = "codebook"
     scale_labels: dict[float, str] = field(default_factory=dict)   # anchor labels, e.g. {1: "strongly disagree"}
     continuous: bool = False        # answers are scores (any value in [min, max]), not integer codes
+    scale_labels_zh: dict[float, str] = field(default_factory=dict)
 
     def items_of(self, construct: str, exclude: set[str] | None = None) -> list[str]:
         ex = exclude or set()
         return [i.name for i in self.items.values() if i.construct == construct and i.name not in ex]
 
-    def label(self, construct: str) -> str:
-        return str(self.constructs.get(construct, {}).get("label", construct))
+    def label(self, construct: str, language: str = "en") -> str:
+        """Display label of a construct; ``language="zh"`` uses ``label_zh`` where the codebook gives it."""
+        spec = self.constructs.get(construct, {})
+        if language == "zh" and spec.get("label_zh"):
+            return str(spec["label_zh"])
+        return str(spec.get("label", construct))
 
     def to_dict(self) -> dict:
         return {"scale": {"min": self.scale_min, "max": self.scale_max, "continuous": self.continuous,
                           "labels": {f"{k:g}": v for k, v in self.scale_labels.items()}},
                 "missing_codes": self.missing_codes, "constructs": self.constructs,
-                "items": {k: {"construct": v.construct, "text": v.text, "reverse": v.reverse}
+                "items": {k: {"construct": v.construct, "text": v.text, "reverse": v.reverse, "text_zh": v.text_zh}
                           for k, v in self.items.items()},
                 "demographics": self.demographics}
 
@@ -97,7 +103,7 @@ def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
     if not lo < hi:
         raise InputError(f"scale min ({lo:g}) must be below max ({hi:g})", file=source, where="scale",
                          fix="swap the two values or correct the scale")
-    bad_scale = set(scale) - {"min", "max", "labels", "continuous"}
+    bad_scale = set(scale) - {"min", "max", "labels", "labels_zh", "continuous"}
     if bad_scale:
         k = sorted(bad_scale)[0]
         raise InputError(f"unknown scale key {k!r}{close_matches(k, ['min', 'max', 'labels', 'continuous'])}",
@@ -142,11 +148,11 @@ def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
         if not isinstance(spec, dict) or "construct" not in spec:
             raise InputError("each item needs a construct", file=source, where=where,
                              fix=f"write `{name}: {{construct: ..., text: ..., reverse: false}}`")
-        bad = set(spec) - {"construct", "text", "reverse", "label"}
+        bad = set(spec) - {"construct", "text", "reverse", "label", "text_zh"}
         if bad:
             k = sorted(bad)[0]
-            raise InputError(f"unknown item key {k!r}{close_matches(k, ['construct', 'text', 'reverse'])}",
-                             file=source, where=f"{where}.{k}", fix="use construct, text and reverse")
+            raise InputError(f"unknown item key {k!r}{close_matches(k, ['construct', 'text', 'reverse', 'text_zh'])}",
+                             file=source, where=f"{where}.{k}", fix="use construct, text, reverse and (optionally) text_zh")
         c = str(spec["construct"])
         if constructs and c not in constructs:
             raise InputError(f"construct {c!r} is not listed under constructs{close_matches(c, constructs)}",
@@ -155,7 +161,8 @@ def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
         rev = spec.get("reverse", False)
         if not isinstance(rev, bool):
             raise InputError(f"reverse must be true or false, not {rev!r}", file=source, where=f"{where}.reverse")
-        items[str(name)] = Item(str(name), c, str(spec.get("text", spec.get("label", name))), rev)
+        items[str(name)] = Item(str(name), c, str(spec.get("text", spec.get("label", name))), rev,
+                                str(spec.get("text_zh") or ""))
     if not constructs:
         constructs = {c: {"label": c} for c in dict.fromkeys(i.construct for i in items.values())}
     constructs = {str(k): (v if isinstance(v, dict) else {"label": str(v)}) for k, v in constructs.items()}
@@ -170,12 +177,13 @@ def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
         if not isinstance(cats, dict):
             raise InputError("categories must map codes to labels", file=source,
                              where=f"demographics.{name}.categories", fix="write e.g. {1: \"State-owned\"}")
-        extra = set(spec) - {"label", "categories", "bins", "bin_labels"}
+        allowed = ["label", "categories", "bins", "bin_labels", "label_zh", "categories_zh", "bin_labels_zh"]
+        extra = set(spec) - set(allowed)
         if extra:
             k = sorted(extra)[0]
-            raise InputError(f"unknown demographic key {k!r}{close_matches(k, ['label', 'categories', 'bins', 'bin_labels'])}",
+            raise InputError(f"unknown demographic key {k!r}{close_matches(k, allowed)}",
                              file=source, where=f"demographics.{name}.{k}",
-                             fix="use label, categories, bins and bin_labels")
+                             fix=f"use {', '.join(allowed)}")
         bins = spec.get("bins") or []
         if bins and (cats or not isinstance(bins, list) or not all(isinstance(b, (int, float)) for b in bins)
                      or any(b >= c for b, c in zip(bins, bins[1:]))):
@@ -186,11 +194,28 @@ def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
         if blabels and len(blabels) != len(bins):
             raise InputError(f"bin_labels has {len(blabels)} labels for {len(bins)} bands", file=source,
                              where=f"demographics.{name}.bin_labels", fix="give one label per entry of bins")
+        cats_zh = spec.get("categories_zh") or {}
+        unknown_codes = [k for k in map(_code_key, cats_zh) if k not in {_code_key(c) for c in cats}]
+        if not isinstance(cats_zh, dict) or unknown_codes:
+            raise InputError(f"categories_zh names codes that categories does not have: {unknown_codes}",
+                             file=source, where=f"demographics.{name}.categories_zh",
+                             fix="use the same codes as categories")
+        blabels_zh = spec.get("bin_labels_zh") or []
+        if blabels_zh and len(blabels_zh) != len(bins):
+            raise InputError(f"bin_labels_zh has {len(blabels_zh)} labels for {len(bins)} bands", file=source,
+                             where=f"demographics.{name}.bin_labels_zh", fix="give one label per entry of bins")
         demographics[str(name)] = {"label": str(spec.get("label", name)),
                                    "categories": {_code_key(k): str(v) for k, v in cats.items()},
-                                   "bins": [float(b) for b in bins], "bin_labels": [str(b) for b in blabels]}
+                                   "bins": [float(b) for b in bins], "bin_labels": [str(b) for b in blabels],
+                                   "label_zh": str(spec.get("label_zh") or ""),
+                                   "categories_zh": {_code_key(k): str(v) for k, v in cats_zh.items()},
+                                   "bin_labels_zh": [str(b) for b in blabels_zh]}
+    labels_zh = scale.get("labels_zh") or {}
+    if not isinstance(labels_zh, dict) or any(_code_key(k) not in {_code_key(c) for c in anchors} for k in labels_zh):
+        raise InputError("scale labels_zh must use the same answer codes as scale labels", file=source,
+                         where="scale.labels_zh", fix='write e.g. labels_zh: {1: "非常不同意", 5: "非常同意"}')
     return Codebook(lo, hi, [float(m) for m in miss], constructs, items, demographics, source, scale_labels,
-                    continuous)
+                    continuous, {float(k): str(v) for k, v in labels_zh.items()})
 
 
 def _code_key(k) -> str:
@@ -211,6 +236,7 @@ class Hypothesis:
     sign: str = "+"
     fix_zero: tuple[str, ...] = ()
     expect: str = "not_significant"
+    statement_zh: str = ""          # Chinese statement (optional)
 
 
 def parse_hypotheses(raw: object, source: str = "hypotheses") -> list[Hypothesis]:
@@ -237,7 +263,7 @@ def parse_hypotheses(raw: object, source: str = "hypotheses") -> list[Hypothesis
         if kind not in HYPOTHESIS_KINDS:
             raise InputError(f"kind {kind!r} is not one of {', '.join(HYPOTHESIS_KINDS)}{close_matches(kind, HYPOTHESIS_KINDS)}",
                              file=source, where=f"{where}.kind")
-        allowed = {"id", "statement", "kind", "target", "sign", "fix_zero", "expect"}
+        allowed = {"id", "statement", "kind", "target", "sign", "fix_zero", "expect", "statement_zh"}
         extra = set(h) - allowed
         if extra:
             e = sorted(extra)[0]
@@ -256,12 +282,13 @@ def parse_hypotheses(raw: object, source: str = "hypotheses") -> list[Hypothesis
                 raise InputError(f"expect must be not_significant or significant, not {expect!r}",
                                  file=source, where=f"{where}.expect")
             out.append(Hypothesis(hid, str(h["statement"]), kind, str(h.get("target", "; ".join(fz))), sign,
-                                  tuple(str(x) for x in fz), expect))
+                                  tuple(str(x) for x in fz), expect, str(h.get("statement_zh") or "")))
         else:
             if "target" not in h:
                 raise InputError("hypothesis has no target", file=source, where=where,
                                  fix="give a path 'Y ~ X' (kind path) or a := name (kind indirect)")
-            out.append(Hypothesis(hid, str(h["statement"]), kind, str(h["target"]), sign))
+            out.append(Hypothesis(hid, str(h["statement"]), kind, str(h["target"]), sign,
+                                  statement_zh=str(h.get("statement_zh") or "")))
     return out
 
 

@@ -33,7 +33,7 @@ rule figures:
 rule report:
     input:
         unpack(report_inputs),
-        code=pkg("chapter", "narrative", "labels", "formatting", "criteria", "config", "syntax")
+        code=pkg("chapter", "narrative", "labels", "glyphs", "formatting", "criteria", "config", "syntax")
         + sorted(str(p) for p in Path("clusterup/report/sections").glob("*.py")),
         templates=TEMPLATES,
         codebook=CODEBOOK,

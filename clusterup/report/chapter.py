@@ -275,6 +275,12 @@ def write_pdf(html: str, base_url: str, path: str) -> int:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     from weasyprint import HTML
 
+    import re
+
+    from clusterup.report.glyphs import check_glyphs, css_families, visible_text
+
+    css = "\n".join(re.findall(r"<style>(.*?)</style>", html, flags=re.S))
+    check_glyphs(visible_text(html), css_families(css))      # no character may print as an empty box
     doc = HTML(string=html, base_url=base_url).render()
     tmp = path + ".tmp"
     doc.write_pdf(tmp)

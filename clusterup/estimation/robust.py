@@ -85,6 +85,19 @@ def _duplication(p: int) -> np.ndarray:
     return D
 
 
+def _dkd(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Dᵀ(A ⊗ B)D for symmetric A, B without forming the p² × p² Kronecker product."""
+    r, c = _vech_index(A.shape[0])
+    off = r != c
+    oa, ob = off[:, None], off[None, :]
+
+    def term(ra, ca, rb, cb):
+        return A[np.ix_(ca, cb)] * B[np.ix_(ra, rb)]
+
+    return (term(r, c, r, c) + oa * term(c, r, r, c) + ob * term(r, c, c, r)
+            + (oa & ob) * term(c, r, c, r))
+
+
 def adf_gamma(X: np.ndarray) -> np.ndarray:
     """Γ: the asymptotic covariance of √N·vech(S) without normality (divisor N, lavaan default)."""
     Z = X - X.mean(axis=0)
@@ -97,11 +110,10 @@ def adf_gamma(X: np.ndarray) -> np.ndarray:
 def _h1_pieces(X: np.ndarray, S: np.ndarray, Sigma: np.ndarray):
     """W (expected h1 info), A₁ (observed h1 info) and B₁ (first-order h1 info) at Σ̂."""
     p = S.shape[0]
-    D = _duplication(p)
     P = np.linalg.inv(Sigma)
     PSP = P @ S @ P
-    W = 0.5 * D.T @ np.kron(P, P) @ D
-    A1 = D.T @ (np.kron(P, PSP) - 0.5 * np.kron(P, P)) @ D
+    W = 0.5 * _dkd(P, P)
+    A1 = _dkd(P, PSP) - W
     A1 = 0.5 * (A1 + A1.T)
     Z = X - X.mean(axis=0)
     r, c = _vech_index(p)

@@ -58,3 +58,20 @@ def test_scaled_test_and_indices(fits, name, data, method):
     kind = "robust" if method == "mlr" else "scaled"
     for k in ("cfi", "tli", "rmsea"):
         assert abs(t[k] - fm[f"{k}.{kind}"]) <= 1e-3, k
+
+
+@pytest.mark.parametrize("method", ["mlm", "mlr"])
+def test_scaled_difference_test(ref, method):
+    """Satorra–Bentler (2001) scaled Δχ² against lavTestLRT(method = "satorra.bentler.2001")."""
+    from clusterup.structural.sensitivity import satorra_bentler_2001
+
+    vals = ref.values("lavaan_robust")
+    df = ref.data("politicaldemocracy")
+    free = fit_robust(parse_model(vals["models"]["polidem"]), df, method, likelihood="normal").test
+    restr = fit_robust(parse_model(vals["models"]["polidem_0"]), df, method, likelihood="normal").test
+    t = satorra_bentler_2001(restr["chi2"], restr["df"], restr["scaling_factor"],
+                             free["chi2"], free["df"], free["scaling_factor"])
+    r = vals[f"polidem_sb2001_{method}"]
+    assert t["df_diff"] == r["df_diff"] == 1
+    assert abs(t["chi2_diff"] / r["chisq_diff"] - 1) <= 1e-3
+    assert abs(t["p"] - r["p"]) <= 1e-3

@@ -44,4 +44,15 @@ for (est in c("MLM", "MLR")) {
   res[[paste0("hs_", tolower(est))]] <- one(hs_model, HS, est)
   res[[paste0("polidem_", tolower(est))]] <- one(pd_model, PD, est)
 }
+# scaled chi-square difference (Satorra & Bentler 2001): dem65 ~ ind60 fixed to 0 vs free
+pd_model_0 <- sub("dem65 ~ ind60 + dem60", "dem65 ~ 0*ind60 + dem60", pd_model, fixed = TRUE)
+res$models$polidem_0 <- pd_model_0
+for (est in c("MLM", "MLR")) {
+  fit1 <- sem(pd_model, data = PD, estimator = est)
+  fit0 <- sem(pd_model_0, data = PD, estimator = est)
+  tab <- lavTestLRT(fit1, fit0, method = "satorra.bentler.2001")
+  res[[paste0("polidem_sb2001_", tolower(est))]] <- list(
+    r_call = sprintf('lavTestLRT(sem(pd_model, PD, estimator = "%s"), sem(pd_model_0, PD, estimator = "%s"), method = "satorra.bentler.2001")', est, est),
+    chisq_diff = tab[["Chisq diff"]][2], df_diff = tab[["Df diff"]][2], p = tab[["Pr(>Chisq)"]][2])
+}
 write_ref(res, "lavaan_robust.R")

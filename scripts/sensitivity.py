@@ -1,0 +1,26 @@
+"""sensitivity: the CFA and SEM refitted under robust ML; fit, estimates and verdicts per method."""
+import logging
+
+import pandas as pd
+
+from clusterup.io.clean import read_clean
+from clusterup.io.config import study_from
+from clusterup.structural.sensitivity import sensitivity_panel
+from clusterup.workflow import run, write_csv
+
+
+def main(smk):
+    study = study_from(codebook=smk.input.codebook, model=smk.input.model, hypotheses=smk.input.hypotheses,
+                       items_dropped=smk.params.items_dropped)
+    data = read_clean(smk.input.clean, study.codebook)
+    main_verdicts = pd.read_csv(smk.input.main_verdicts, keep_default_na=False, na_values=[""])
+    out = sensitivity_panel(study, data, main_verdicts, methods=list(smk.params.methods),
+                            likelihood=smk.params.likelihood, tol=smk.params.tolerance,
+                            ci_level=smk.params.ci_level, data_source=smk.input.clean)
+    for r in out["skipped"].itertuples():
+        logging.warning("%s skipped for %s: %s", r.method, r.model, r.reason)
+    for name in ("fit", "estimates", "verdicts", "skipped"):
+        write_csv(out[name], getattr(smk.output, name))
+
+
+run(main, snakemake)  # noqa: F821

@@ -78,3 +78,8 @@ rule all:
         "results/report/chapter.html",
         "results/report/chapter.pdf",
         FINAL_TARGETS,
+
+
+# On a cluster executor (profiles/slurm) only the scatter jobs — rules named *_shard — are submitted
+# as cluster jobs; every other rule is light and runs locally (declared last, so it covers all rules).
+workflow.localrules(*[_r.name for _r in workflow.rules if not _r.name.endswith("_shard")])

@@ -59,6 +59,7 @@ include: "rules/bootstrap.smk"
 include: "rules/sensitivity.smk"
 include: "rules/report.smk"
 include: "rules/provenance.smk"
+include: "rules/examiner.smk"
 
 
 rule all:

@@ -3,8 +3,8 @@
 Construct score = mean of the construct's analysed items (after reverse coding, which the clean
 data already carry, and without the dropped items); a respondent's score uses the items answered.
 For every demographic of the codebook — its categories, or for a numeric demographic without
-categories the bands of the sample profile (:data:`clusterup.measurement.describe.AGE_BANDS`) or
-the ``bins`` given in config — levels with at least ``min_n`` respondents are compared:
+categories the bands the codebook gives it (``bins``/``bin_labels``, as in the sample profile) or
+the ``bins`` given in config (which take precedence; a numeric demographic with neither is not tested) — levels with at least ``min_n`` respondents are compared:
 
 * two levels: Student's t (pooled variance) and Welch's t (``scipy.stats.ttest_ind``);
 * more levels: one-way ANOVA (``scipy.stats.f_oneway``) and Welch's ANOVA
@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from clusterup.io.config import Codebook
-from clusterup.measurement.describe import AGE_BANDS
+from clusterup.measurement.describe import bands as codebook_bands
 
 MEANS_COLUMNS = ["demographic", "level", "construct", "n", "mean", "sd"]
 TESTS_COLUMNS = ["demographic", "construct", "test", "statistic", "df1", "df2", "p", "levene_f", "levene_p"]
@@ -42,7 +42,7 @@ def group_levels(data: pd.DataFrame, codebook: Codebook, bins: dict[str, list[fl
                  ) -> dict[str, pd.Series]:
     """The grouping of every demographic: a Series of level labels (NaN = missing), in level order
     (an ordered Categorical).  Categorical demographics use the codebook's labels; numeric ones
-    without categories are binned (config ``bins`` edges, else the sample profile's bands)."""
+    without categories are binned (config ``bins`` edges, else the codebook's bands)."""
     bins = bins or {}
     out = {}
     for var, spec in codebook.demographics.items():
@@ -51,7 +51,9 @@ def group_levels(data: pd.DataFrame, codebook: Codebook, bins: dict[str, list[fl
         col = data[var].astype(str).str.strip().replace({"nan": "", "None": ""})
         cats = spec.get("categories") or {}
         numeric = pd.to_numeric(col[col != ""], errors="coerce")
-        if not cats and len(numeric) and numeric.notna().all() and (var in bins or numeric.nunique() > 10):
+        if not cats and len(numeric) and numeric.notna().all() and not (var in bins or spec.get("bins")):
+            continue                        # numeric, no bands given: no groups to compare
+        if not cats and len(numeric) and numeric.notna().all():
             x = pd.to_numeric(col, errors="coerce")
             if var in bins:
                 edges = [float(e) for e in bins[var]]
@@ -59,7 +61,7 @@ def group_levels(data: pd.DataFrame, codebook: Codebook, bins: dict[str, list[fl
                          + [(lo, hi, f"{lo:g} to < {hi:g}") for lo, hi in zip(edges[:-1], edges[1:])]
                          + [(edges[-1], np.inf, f">= {edges[-1]:g}")])
             else:
-                bands = AGE_BANDS
+                bands = codebook_bands(spec["bins"], spec.get("bin_labels") or [])
             lab = pd.Series(np.nan, index=data.index, dtype=object)
             for lo, hi, name in bands:
                 lab[(x >= lo) & (x < hi)] = name

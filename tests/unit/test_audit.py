@@ -190,3 +190,26 @@ def test_grim():
     e = [{"table": "T4-2", "quantity": "describe/items.csv[item=X1]#mean", "printed": "3.47"},
          {"table": "T4-2", "quantity": "describe/items.csv[item=X1]#n", "printed": "20"}]
     assert by_check(C.check_all(e))["grim"].status == "inconsistent"
+
+
+def test_political_democracy_transcription_is_self_consistent():
+    """lavaan's printed numbers agree with each other (RMSEA, p, CFI, TLI recomputed by hand formulas)."""
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[2] / "studies/political_democracy/published.yaml"
+    pub = parse_published(yaml.safe_load(path.read_text()), str(path))
+    got = C.check_all(pub["entries"], n=pub["n"])
+    assert set(got["check"]) == {"rmsea", "p_chi2", "cfi", "tli"}
+    assert set(got["status"]) == {"consistent"}
+
+
+def test_thesis_published_file_parses():
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[2] / "config/published.yaml"
+    pub = parse_published(yaml.safe_load(path.read_text()), str(path))
+    assert len(pub["entries"]) == 12 and all(e["source"] for e in pub["entries"])

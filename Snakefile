@@ -60,6 +60,7 @@ include: "rules/sensitivity.smk"
 include: "rules/report.smk"
 include: "rules/provenance.smk"
 include: "rules/examiner.smk"
+include: "rules/audit.smk"
 
 
 rule all:

@@ -21,6 +21,7 @@ import importlib
 MODULES: list[str] = [
     # add a module name here (clusterup.report.sections.<name>) to place its section in the chapter
     "sensitivity",
+    "audit",
 ]
 
 

@@ -2,7 +2,7 @@
 # resample's random stream depends only on (seed, draw), so results do not depend on N or --cores,
 # and a crashed shard is rerun alone. Shards are ordinary jobs, so an executor plugin (e.g. SLURM)
 # spreads them over a cluster without code changes.
-SHARDS = list(range(1, config["bootstrap"]["shards"] + 1))
+SHARDS = list(range(1, BOOTSTRAP_SHARDS + 1))
 
 
 rule bootstrap_shard:
@@ -16,7 +16,7 @@ rule bootstrap_shard:
         i=r"\d+",
     params:
         samples=config["bootstrap"]["samples"],
-        shards=config["bootstrap"]["shards"],
+        shards=BOOTSTRAP_SHARDS,
     threads: 1
     resources:
         mem_mb=500,

@@ -14,9 +14,29 @@ HYPOTHESES = config["hypotheses"]
 REPORT_INPUTS: dict[str, str] = {}
 FINAL_TARGETS: list[str] = []
 
+def resolve_shards(value, cluster_default=8):
+    """A ``shards`` config value as a number of shard jobs: "auto" is one shard per core of a local
+    run (fewest interpreter starts that still keep every core busy) and ``cluster_default`` under a
+    cluster executor, where the job's own Snakemake re-reads the workflow with other --cores and
+    must see the same count. Results do not depend on the count."""
+    if value != "auto":
+        return int(value)
+    def value(name):
+        res = workflow.global_resources.get(name)
+        return getattr(res, "value", res)
+    # the executor is not known yet while the Snakefile is read; a cluster run sets --jobs (nodes),
+    # and a cluster job's own Snakemake runs in another exec mode: both take cluster_default
+    cores = value("_cores")
+    if workflow.is_main_process and value("_nodes") is None and isinstance(cores, int) and cores > 0:
+        return min(1000, cores)
+    return cluster_default
+
+
+BOOTSTRAP_SHARDS = resolve_shards(config["bootstrap"]["shards"])
+
 # jobs whose benchmark files feed provenance.json (extended by later stages)
 TIMED_JOBS = ["clean", "describe", "reliability", "efa", "cfa", "correlations", "sem", "nested",
-              "mediation", "figures"] + [f"bootstrap_shard_{i}" for i in range(1, config["bootstrap"]["shards"] + 1)]
+              "mediation", "figures"] + [f"bootstrap_shard_{i}" for i in range(1, BOOTSTRAP_SHARDS + 1)]
 
 # every template file is an input of the report rule: editing one re-renders only the report
 TEMPLATES = sorted(str(p) for p in Path("templates").rglob("*") if p.is_file())

@@ -115,7 +115,9 @@ def bench_cold(tmp: Path) -> dict:
     return {"cold_wall_s": dt, "second_run_wall_s": dt2, "second_run_nothing_to_do": nothing,
             "jobs": times, "pdf_pages": pages, "shard_max_rss_mb": max(shard_rss) if shard_rss else None,
             "template_edit_rerun_wall_s": dt3, "template_edit_dry_run": dry.stdout.strip().splitlines()[-6:],
-            "report_job_s": job_times(wd).get("report", {}).get("s")}
+            "report_job_s": job_times(wd).get("report", {}).get("s"),
+            # issue 11: what the sensitivity panel adds to a cold run (its one job; budget 30 s on 2 cores)
+            "sensitivity_job_s": times.get("sensitivity", {}).get("s")}
 
 
 def bench_throughput(tmp: Path, draws: int) -> dict:

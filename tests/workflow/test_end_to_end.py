@@ -89,3 +89,27 @@ def test_template_edit_plans_only_the_report(chapter, wf):
     jobs = re.findall(r"^(\w+)\s+(\d+)\s*$", proc.stdout + proc.stderr, flags=re.M)
     planned = {name for name, _ in jobs if name not in ("total", "all")}
     assert planned == {"report"}, proc.stdout + proc.stderr
+
+
+def test_sensitivity_panel(chapter):
+    """Issue 11: the panel's ML rows reproduce the main analysis (the refit reaches the same optimum
+    from simple starts) and `changed` is the comparison with hypotheses.csv."""
+    fit = pd.read_csv(chapter / "results/sensitivity/fit.csv")
+    assert list(fit.columns) == ["model", "method", "chi2", "df", "p", "chi2_scaled", "scaling_factor",
+                                 "df_scaled", "p_scaled", "cfi", "tli", "rmsea", "srmr"]
+    for model in ("cfa", "sem"):
+        rows = fit[fit.model == model]
+        assert list(rows.method) == ["ml", "mlr", "mlm"]
+        main = json.loads((chapter / f"results/{model}/fit.json").read_text())
+        ml = rows.iloc[0]
+        assert abs(ml.chi2 / main["chi2"] - 1) < 1e-6 and abs(ml.cfi - main["cfi"]) < 1e-6
+        assert (rows.chi2 == ml.chi2).all() and rows.iloc[1:].scaling_factor.gt(0).all()
+    est = pd.read_csv(chapter / "results/sensitivity/estimates.csv", keep_default_na=False, na_values=[""])
+    sem = pd.read_csv(chapter / "results/sem/estimates.csv", keep_default_na=False, na_values=[""])
+    m = est[(est.model == "sem") & (est.method == "ml")].merge(sem, on=["lhs", "op", "rhs"], suffixes=("", "_main"))
+    assert len(m) and (m.est - m.est_main).abs().max() < 1e-5 and (m.se / m.se_main - 1).abs().max() < 1e-4
+    ver = pd.read_csv(chapter / "results/sensitivity/verdicts.csv")
+    hyp = dict(zip(*pd.read_csv(chapter / "results/hypotheses.csv")[["id", "verdict"]].T.values))
+    assert set(ver.method) == {"ml", "mlr", "mlm"} and len(ver) == 3 * len(hyp)
+    assert all((v != hyp[i]) == c for i, v, c in zip(ver.id, ver.verdict, ver.changed))
+    assert "Robustness of the conclusions" in _pdf_text(chapter / "results/report/chapter.pdf")

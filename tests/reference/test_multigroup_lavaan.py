@@ -53,3 +53,34 @@ def test_invariance_ladder_matches_lavaan(step, likelihood):
     spec = build_spec(parse_model(REF["cfa_model"]), list(HS.columns))
     result = fit_multigroup(spec, GROUPS, likelihood=likelihood, equal=STEPS[step])
     _compare(result, REF[f"ladder_{likelihood}"][step])
+
+
+SEM = """visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+textual ~ visual
+speed ~ visual + textual"""
+
+
+def test_measurement_weights_and_path_differences_match_lavaan():
+    from clusterup.structural.multigroup import compare_paths
+
+    spec = build_spec(parse_model(SEM), list(HS.columns))
+    base = fit_multigroup(spec, GROUPS, likelihood="wishart", equal=("loadings",))
+    _compare(base, REF["sem_weights"])
+    con = fit_multigroup(spec, GROUPS, likelihood="wishart", equal=("loadings",),
+                         equal_paths=(("speed", "~", "visual"),))
+    _compare(con, REF["sem_weights_speed_visual_equal"])
+    paths, diffs, fb = compare_paths(spec, GROUPS, likelihood="wishart")
+    assert fb["chi2"] == pytest.approx(REF["sem_weights"]["fitMeasures"]["chisq"], rel=1e-4)
+    row = diffs[(diffs.lhs == "speed") & (diffs.rhs == "visual")].iloc[0]
+    lrt = REF["sem_path_lrt"]
+    assert row.delta_chi2 == pytest.approx(lrt["chisq_diff"], rel=1e-4)
+    assert row.delta_df == lrt["df_diff"]
+    # hand computation from lavaan's group estimates: diff = Grant-White − Pasteur, se = √(se₁² + se₂²)
+    pe = pd.DataFrame(REF["sem_weights"]["parameterEstimates"])
+    r1 = pe[(pe.lhs == "speed") & (pe.op == "~") & (pe.rhs == "visual") & (pe.group == 1)].iloc[0]
+    r2 = pe[(pe.lhs == "speed") & (pe.op == "~") & (pe.rhs == "visual") & (pe.group == 2)].iloc[0]
+    assert row.diff == pytest.approx(r2.est - r1.est, abs=1e-3)
+    assert row.se_diff == pytest.approx(np.hypot(r1.se, r2.se), rel=0.01)
+    assert len(paths) == 2 * 3 and set(paths.group) == {"Pasteur", "Grant-White"}

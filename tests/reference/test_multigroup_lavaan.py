@@ -81,6 +81,6 @@ def test_measurement_weights_and_path_differences_match_lavaan():
     pe = pd.DataFrame(REF["sem_weights"]["parameterEstimates"])
     r1 = pe[(pe.lhs == "speed") & (pe.op == "~") & (pe.rhs == "visual") & (pe.group == 1)].iloc[0]
     r2 = pe[(pe.lhs == "speed") & (pe.op == "~") & (pe.rhs == "visual") & (pe.group == 2)].iloc[0]
-    assert row.diff == pytest.approx(r2.est - r1.est, abs=1e-3)
+    assert row["diff"] == pytest.approx(r2.est - r1.est, abs=1e-3)
     assert row.se_diff == pytest.approx(np.hypot(r1.se, r2.se), rel=0.01)
     assert len(paths) == 2 * 3 and set(paths.group) == {"Pasteur", "Grant-White"}

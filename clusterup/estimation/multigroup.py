@@ -22,7 +22,7 @@ information of F_g (lavaan's default for ML).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ from scipy import stats
 
 from clusterup.errors import EstimationError, InputError
 from clusterup.estimation.fitindices import rmsea_ci
+from clusterup.estimation.moments import check_moments
 from clusterup.estimation.ml import MLProblem, standardized, start_values
 from clusterup.estimation.spec import ModelSpec
 
@@ -56,6 +57,10 @@ class GroupData:
     n_obs: int
     mean: np.ndarray
     cov: np.ndarray
+
+    @property
+    def logdet(self) -> float:
+        return float(np.linalg.slogdet(self.cov)[1])
 
 
 def group_moments(data: pd.DataFrame, variables: list[str], likelihood: str) -> tuple[np.ndarray, np.ndarray, int]:
@@ -122,11 +127,9 @@ class MultiGroupProblem:
         Sigma = self.problem.sigma(th)
         return th, Sigma, Cm[: self.p], C, Cm
 
-    def _jacobians(self, th, C, Cm):
-        """Δσ (p* × local) and Δμ (p × local) for the local vector [θ (q), ν (p), α (k)]."""
+    def _dmu(self, C, Cm):
+        """Δμ = ∂μ/∂[θ, ν, α] (p × local): G[:, r]·(C m)_c for a path entry A[r, c], G = F(I − A)⁻¹."""
         p, q, k = self.p, self.q, self.k
-        Dsig = np.zeros((p * (p + 1) // 2, q + p + k))
-        Dsig[:, :q] = self.problem.delta(th)
         Dmu = np.zeros((p, q + p + k))
         G = C[:p]
         for e in self.a_entries:
@@ -134,47 +137,49 @@ class MultiGroupProblem:
                 Dmu[:, e.free] += G[:, e.row] * Cm[e.col]
         Dmu[:, q:q + p] = G[:, :p]
         Dmu[:, q + p:] = G[:, p:]
-        return Dsig, Dmu
+        return Dmu
 
     # ---- the total discrepancy ---------------------------------------------------------------
-    def evaluate(self, theta: np.ndarray, groups: list[GroupData], n_mult: list[int], want_info: bool = True):
-        """T(θ), ∂T/∂θ and Σ_g n_g H_g (None if some Σ_g is not positive definite)."""
-        p = self.p
-        rows, cols = np.tril_indices(p)
-        order = np.lexsort((rows, cols))
-        rows, cols = rows[order], cols[order]
+    def evaluate(self, theta: np.ndarray, groups: list[GroupData], n_mult: list[int], want_info: bool = True,
+                 want_grad: bool = True):
+        """T(θ), ∂T/∂θ and Σ_g n_g H_g (None if some Σ_g is not positive definite).
+
+        With d = ȳ − μ, F_g is the covariance discrepancy of S* = S + d dᵀ, so its value and its
+        gradient in the covariance parameters come from :class:`MLProblem` (at S*), plus the
+        mean part −2 Δμᵀ Σ⁻¹ d.  The expected information of group g is H_σ(θ) (from
+        :meth:`MLProblem.information`) + 2 Δμᵀ Σ⁻¹ Δμ.
+        """
+        q = self.q
         T = 0.0
-        grad = np.zeros(self.n_free)
+        grad = np.zeros(self.n_free) if want_grad else None
         info = np.zeros((self.n_free, self.n_free)) if want_info else None
         for g, gd in enumerate(groups):
-            th, Sigma, mu, C, Cm = self.moments(theta, g)
-            try:
-                L = np.linalg.cholesky(Sigma)
-            except np.linalg.LinAlgError:
+            th, nu, al = self.local(theta, g)
+            A, _ = self.problem.matrices(th)
+            C = np.linalg.inv(np.eye(self.spec.m) - A)
+            Cm = C @ np.concatenate([nu, al])
+            d = gd.mean - Cm[: self.p]
+            out = self.problem.value_grad_info(th, gd.cov + np.outer(d, d), gd.logdet, want_info=False)
+            if out is None:
                 return None
-            P = np.linalg.inv(Sigma)
-            logdet = 2 * np.log(np.diag(L)).sum()
-            d = gd.mean - mu
-            Pd = P @ d
-            F = logdet + np.trace(P @ gd.cov) - np.linalg.slogdet(gd.cov)[1] - p + d @ Pd
+            F, g_sig, _ = out
             T += n_mult[g] * F
-            Dsig, Dmu = self._jacobians(th, C, Cm)
-            W = P - P @ (gd.cov + np.outer(d, d)) @ P
-            w = np.where(rows == cols, 1.0, 2.0) * W[rows, cols]
-            gl = Dsig.T @ w - 2.0 * Dmu.T @ Pd
+            if not (want_grad or want_info):
+                continue
+            Dmu = self._dmu(C, Cm)
+            Sigma = self.problem.sigma(th)
             ix = self.idx[g]
             used = ix >= 0
-            np.add.at(grad, ix[used], n_mult[g] * gl[used])
+            u = ix[used]
+            if want_grad:
+                Pd = np.linalg.solve(Sigma, d)
+                gl = -2.0 * (Dmu.T @ Pd)
+                gl[:q] += g_sig
+                np.add.at(grad, u, n_mult[g] * gl[used])
             if want_info:
-                Dfull = np.zeros((p, p, Dsig.shape[1]))
-                Dfull[rows, cols] = Dsig
-                Dfull[cols, rows] = Dsig
-                Dfull = np.moveaxis(Dfull, 2, 0)
-                PDP = P @ Dfull @ P
-                H = np.einsum("aij,bij->ab", Dfull, PDP) + 2.0 * Dmu.T @ P @ Dmu
-                J = np.zeros((len(ix), self.n_free))
-                J[np.flatnonzero(used), ix[used]] = 1.0
-                info += n_mult[g] * (J.T @ H @ J)
+                H = 2.0 * Dmu.T @ np.linalg.solve(Sigma, Dmu)
+                H[:q, :q] += self.problem.information(th)
+                info[np.ix_(u, u)] += n_mult[g] * H[np.ix_(used, used)]
         return T, grad, info
 
 
@@ -191,6 +196,7 @@ class MultiGroupResult:
     converged: bool
     iterations: int
     grad_max: float
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_mult(self) -> list[int]:
@@ -204,6 +210,10 @@ class MultiGroupResult:
     def df(self) -> int:
         p = self.mg.p
         return len(self.groups) * (p * (p + 1) // 2 + p) - self.npar
+
+    def locals(self) -> list[np.ndarray]:
+        """Each group's local parameter vector [θ (q), ν (p), α (k)] (start values for a related model)."""
+        return [np.concatenate(self.mg.local(self.theta, g)) for g in range(len(self.groups))]
 
     def estimates(self) -> pd.DataFrame:
         """group, lhs, op, rhs, label, est, se, z, p, std_all, free for every entry and mean."""
@@ -315,30 +325,41 @@ def split_groups(data: pd.DataFrame, by: str, groups: dict[str, list], *, source
 
 def fit_multigroup(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, likelihood: str = "wishart",
                    equal: tuple[str, ...] = (), equal_paths: tuple = (), start: np.ndarray | None = None,
-                   tol: float = 1e-7, max_iter: int = 300) -> MultiGroupResult:
+                   tol: float = 1e-7, max_iter: int = 300, by_name: str = "multigroup",
+                   start_locals: list[np.ndarray] | None = None) -> MultiGroupResult:
     """Fit one multi-group model by ML (Fisher scoring with backtracking).
 
-    Starts: each group's own ML fit of the covariance structure (our optimiser from simple
+    Starts: ``start_locals`` (each group's local vector [θ, ν, α], e.g. :meth:`MultiGroupResult.locals`
+    of a neighbouring model), else each group's own ML fit of the covariance structure (our optimiser from simple
     starts), intercepts at the group means, latent means 0; a shared parameter starts at the
-    mean of the groups' values.  Groups with fewer rows than free parameters per group fail.
+    mean of the groups' values.  A group with no more rows than observed variables fails (its
+    covariance matrix is singular); one with fewer rows than free parameters per group gets a note.
     """
     mg = MultiGroupProblem(spec, len(groups), tuple(equal), tuple(equal_paths))
     per_group = spec.n_free + spec.p
-    gdata = []
+    gdata, notes = [], []
     for name, df in groups:
-        if len(df) < per_group:
-            raise InputError(f"group {name!r} has only {len(df)} respondents, fewer than the {per_group} "
-                             "free parameters per group of the model", where=f"multigroup.groups.{name}",
-                             fix="merge this group with another one or use a smaller model")
+        if len(df) <= spec.p:
+            raise InputError(f"group {name!r} has only {len(df)} respondents, not more than the {spec.p} "
+                             "observed variables of the model: its covariance matrix cannot be estimated",
+                             where=f"multigroup.groups.{name}",
+                             fix="merge this group with another one in multigroup.groups or use a smaller model")
         m, S, n = group_moments(df, spec.observed, likelihood)
+        check_moments(S, spec.observed, n, 0, f"group {name!r} ({by_name})")
+        if n < per_group:
+            notes.append(f"group {name!r} has {n} respondents, fewer than the {per_group} free parameters "
+                         "per group of the configural model: its estimates are imprecise")
         gdata.append(GroupData(name, n, m, S))
     n_mult = [g.n_obs - 1 if likelihood == "wishart" else g.n_obs for g in gdata]
     if start is None:
         theta = np.zeros(mg.n_free)
         count = np.zeros(mg.n_free)
         for g, gd in enumerate(gdata):
-            f = mg.problem.fit(gd.cov, start_values(spec, gd.cov), tol=1e-6)
-            loc = np.concatenate([f.theta, gd.mean, np.zeros(mg.k)])
+            if start_locals is not None:
+                loc = np.asarray(start_locals[g], dtype=float)
+            else:
+                f = mg.problem.fit(gd.cov, start_values(spec, gd.cov), tol=1e-6)
+                loc = np.concatenate([f.theta, gd.mean, np.zeros(mg.k)])
             ix = mg.idx[g]
             np.add.at(theta, ix[ix >= 0], loc[ix >= 0])
             np.add.at(count, ix[ix >= 0], 1)
@@ -361,9 +382,9 @@ def fit_multigroup(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, l
         t, new = 1.0, None
         for _ in range(30):
             cand = theta + t * step
-            o = mg.evaluate(cand, gdata, n_mult)
+            o = mg.evaluate(cand, gdata, n_mult, want_info=False, want_grad=False)
             if o is not None and o[0] <= T + 1e-4 * t * float(grad @ step) + 1e-12 * abs(T):
-                new = o
+                new = mg.evaluate(cand, gdata, n_mult)
                 break
             t *= 0.5
         if new is None:
@@ -376,4 +397,4 @@ def fit_multigroup(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, l
         vcov = 2.0 * np.linalg.inv(info)
     except np.linalg.LinAlgError:
         vcov = np.full_like(info, np.nan)
-    return MultiGroupResult(mg, gdata, likelihood, theta, float(T), vcov, bool(converged), it, gmax)
+    return MultiGroupResult(mg, gdata, likelihood, theta, float(T), vcov, bool(converged), it, gmax, notes)

@@ -41,9 +41,11 @@ def invariance_ladder(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *
     ``decision`` reads e.g. "holds (Δχ²: holds; Chen: holds)": the step holds when both criteria
     hold, "partly" when only one does.
     """
-    rows, prev = [], None
+    rows, prev, locals_ = [], None, None
     for step, equal in LADDER:
-        fb = fit_multigroup(spec, groups, likelihood=likelihood, equal=equal).fit_block()
+        res = fit_multigroup(spec, groups, likelihood=likelihood, equal=equal, start_locals=locals_)
+        locals_ = res.locals()
+        fb = res.fit_block()
         row = {k: fb[k] for k in INVARIANCE_COLUMNS[1:13]}
         row["step"] = step
         if prev is None:
@@ -81,7 +83,7 @@ def compare_paths(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, li
     for e in [e for e in spec.free_entries() if e.op == "~"]:
         key = (e.lhs, e.op, e.rhs)
         con = fit_multigroup(spec, groups, likelihood=likelihood, equal=("loadings",), equal_paths=(key,),
-                             start=None).fit_block()
+                             start_locals=base.locals()).fit_block()
         d_chi2, d_df, p_delta = _lrt(con, fb)
         sel = paths[(paths.lhs == e.lhs) & (paths.rhs == e.rhs)].set_index("group")
         pairs = [(names[0], names[1])] if len(names) == 2 else \
@@ -99,3 +101,22 @@ def compare_paths(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, li
                        delta_chi2=d_chi2, delta_df=d_df, p_delta=p_delta)
             rows.append(row)
     return paths, pd.DataFrame(rows), fb
+
+
+def multigroup_analysis(data: pd.DataFrame, analysis_model, *, by: str, groups: dict[str, list],
+                        likelihood: str = "wishart", source: str = "data") -> dict:
+    """The whole stage: split the rows, run the ladder on the first-order CFA and compare the paths
+    of the full SEM.  Returns ``invariance``, ``paths``, ``differences`` (DataFrames) and
+    ``summary`` (group sizes, rows excluded as unmapped, the measurement-weights fit)."""
+    from clusterup.estimation.multigroup import split_groups
+    from clusterup.estimation.spec import build_spec
+    from clusterup.estimation.syntax import measurement_model
+
+    parts, unmapped = split_groups(data, by, groups, source=source)
+    cfa = build_spec(measurement_model(analysis_model), list(data.columns), source)
+    invariance = invariance_ladder(cfa, parts, likelihood=likelihood)
+    full = build_spec(analysis_model, list(data.columns), source)
+    paths, differences, fb = compare_paths(full, parts, likelihood=likelihood)
+    summary = {"by": by, "likelihood": likelihood, "groups": {g: int(len(d)) for g, d in parts},
+               "unmapped": int(unmapped), "measurement_weights_fit": fb}
+    return {"invariance": invariance, "paths": paths, "differences": differences, "summary": summary}

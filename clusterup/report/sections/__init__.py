@@ -20,7 +20,7 @@ import importlib
 
 MODULES: list[str] = [
     # add a module name here (clusterup.report.sections.<name>) to place its section in the chapter
-    "competing", "method_bias", "sobel", "group_differences",
+    "competing_models", "common_method", "sobel_aroian", "group_differences",
 ]
 
 

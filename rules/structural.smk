@@ -1,6 +1,6 @@
 rule sem:
     input:
-        code=pkg("sem", "ml", "spec", "syntax", "fitindices", "modindices", "bootstrap", "config", "clean"),
+        code=pkg("sem", "ml", "spec", "syntax", "fitindices", "modindices", "bootstrap", "config", "clean", "controls"),
         clean="results/clean/survey_clean.csv",
         codebook=CODEBOOK,
         model=MODEL,
@@ -18,6 +18,7 @@ rule sem:
         likelihood=config["estimation"]["likelihood"],
         tolerance=config["estimation"]["tolerance"],
         seed=config["bootstrap"]["seed"],
+        controls=config["controls"],
     log:
         "results/logs/sem.log",
     benchmark:
@@ -28,7 +29,7 @@ rule sem:
 
 rule nested:
     input:
-        code=pkg("sem", "ml", "spec", "syntax", "fitindices", "mediation", "config", "clean"),
+        code=pkg("sem", "ml", "spec", "syntax", "fitindices", "mediation", "config", "clean", "controls"),
         clean="results/clean/survey_clean.csv",
         codebook=CODEBOOK,
         model=MODEL,
@@ -37,6 +38,7 @@ rule nested:
     output:
         nested="results/mediation/nested.json",
     params:
+        controls=config["controls"],
         items_dropped=config["items_dropped"],
         likelihood=config["estimation"]["likelihood"],
         tolerance=config["estimation"]["tolerance"],

@@ -7,6 +7,7 @@ from clusterup.io.clean import read_clean
 from clusterup.io.config import study_from
 from clusterup.estimation.modindices import modification_indices
 from clusterup.estimation.sem import fit_sem
+from clusterup.structural.controls import apply_controls
 from clusterup.workflow import run, write_csv, write_json
 
 
@@ -14,12 +15,13 @@ def main(smk):
     study = study_from(codebook=smk.input.codebook, model=smk.input.model, hypotheses=smk.input.hypotheses,
                        items_dropped=smk.params.items_dropped)
     data = read_clean(smk.input.clean, study.codebook)
-    res = fit_sem(study.analysis_model, data=data, likelihood=smk.params.likelihood, tol=smk.params.tolerance,
+    model, data, _ = apply_controls(study.analysis_model, data, smk.params.controls, study.codebook)
+    res = fit_sem(model, data=data, likelihood=smk.params.likelihood, tol=smk.params.tolerance,
                   data_source=smk.input.clean)
     for w in res.warnings:
         logging.warning(w)
     fit = res.fit_block()
-    fit["model"] = study.analysis_model.to_text()
+    fit["model"] = model.to_text()
     write_json(fit, smk.output.fit)
     write_csv(res.estimates(), smk.output.estimates)
     write_csv(res.r_squared(), smk.output.r2)

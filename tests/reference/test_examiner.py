@@ -127,3 +127,26 @@ def test_sobel_aroian_match_hand_computation_on_lavaan_estimates():
         assert row[k] == pytest.approx(r[k], rel=0.01)
     for k in ("z_sobel", "z_aroian"):
         assert row[k] == pytest.approx(r[k], rel=0.01)
+
+
+def test_controls_match_lavaan():
+    from clusterup.io.config import Codebook
+    from clusterup.structural.controls import apply_controls
+
+    ref = json.loads((HERE / "values" / "examiner_controls.json").read_text())
+    cb = Codebook(0, 10, [], {}, {}, {"school": {"label": "School", "categories": {"Grant-White": "Grant-White",
+                                                                                    "Pasteur": "Pasteur"}},
+                                      "ageyr": {"label": "Age", "categories": {}}})
+    data = HS.astype({"school": str, "ageyr": str})
+    model = parse_model("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\ntextual ~ visual\n")
+    aug, d2, info = apply_controls(model, data, [{"variable": "school", "reference": "Grant-White"},
+                                                 {"variable": "ageyr"}], cb)
+    assert info.columns == {"school": ["school_Pasteur"], "ageyr": ["ageyr"]}
+    assert info.reference["school"] == "Grant-White"
+    res = fit_sem(aug, data=d2)
+    assert res.chi2 == pytest.approx(ref["chisq"], rel=1e-4) and res.df == ref["df"]
+    est = res.estimates()
+    reg = est[est.op == "~"].set_index("rhs")
+    for rhs, e, se in zip(ref["rhs"], ref["est"], ref["se"]):
+        assert reg.loc[rhs, "est"] == pytest.approx(e, abs=1e-3)
+        assert reg.loc[rhs, "se"] == pytest.approx(se, rel=0.01)

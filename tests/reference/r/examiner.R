@@ -74,3 +74,21 @@ out$sobel <- list(a = a, se_a = sa, b = b, se_b = sb, estimate = a * b, se_sobel
   z_aroian = a * b / se_a, p_aroian = 2 * pnorm(-abs(a * b / se_a)))
 write_json(out, file.path(VALUES_DIR, "examiner.json"), auto_unbox = TRUE, digits = NA, pretty = TRUE)
 cat("examiner.json written\n")
+
+# control variables: school dummy-coded against Grant-White, age in years as given; controls
+# covary with the exogenous factor and with each other (as clusterup.structural.controls and its
+# default rules write it; lavaan adds no covariance between covariates that also covary with a factor)
+hs2 <- read_ref("holzinger1939.csv")
+hs2$school_Pasteur <- as.numeric(hs2$school == "Pasteur")
+ctrl <- 'visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+textual ~ visual + school_Pasteur + ageyr
+school_Pasteur ~~ visual
+ageyr ~~ visual
+school_Pasteur ~~ ageyr'
+fc <- sem(ctrl, hs2, likelihood = "wishart", fixed.x = FALSE)
+pc <- parameterEstimates(fc)
+reg <- pc[pc$op == "~", ]
+out2 <- list(chisq = unname(fitMeasures(fc, "chisq")), df = unname(fitMeasures(fc, "df")),
+             rhs = I(reg$rhs), est = I(reg$est), se = I(reg$se))
+write_json(out2, file.path(VALUES_DIR, "examiner_controls.json"), auto_unbox = TRUE, digits = NA, pretty = TRUE)

@@ -58,6 +58,7 @@ include: "rules/structural.smk"
 include: "rules/bootstrap.smk"
 include: "rules/report.smk"
 include: "rules/provenance.smk"
+include: "rules/dictionary.smk"
 
 
 rule all:

@@ -193,7 +193,7 @@ def narrative(r: dict, labels: dict[str, str], hyps: pd.DataFrame) -> dict[str, 
         f"{fmt.p_eq(ad['bartlett_p'])}), so the correlations are suitable for factor analysis. Principal components "
         f"with eigenvalue above 1 number {ad['n_components_kaiser']} (parallel analysis with "
         f"{ad['parallel_iterations']} random data sets retains {ad['n_components_parallel']}); the "
-        f"{ad['n_components_retained']} varimax-rotated components explain {fmt.pct(ad['rotated_cum_pct'])} of the "
+        f"{ad['n_components_retained']} varimax-rotated components explain {fmt.share_pct(ad['rotated_cum_prop'])} of the "
         f"variance ({'{ref:efa_variance}'}). {ad['items_on_own_component']} of the {ad['n_items']} items load "
         f"highest on the component shared with the other items of their construct; the largest cross-loading is "
         f"{fmt.apa(ad['max_cross_loading'], 2)} ({'{ref:efa_loadings}'}).")

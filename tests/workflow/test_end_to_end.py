@@ -89,3 +89,33 @@ def test_template_edit_plans_only_the_report(chapter, wf):
     jobs = re.findall(r"^(\w+)\s+(\d+)\s*$", proc.stdout + proc.stderr, flags=re.M)
     planned = {name for name, _ in jobs if name not in ("total", "all")}
     assert planned == {"report"}, proc.stdout + proc.stderr
+
+
+def test_every_results_file_is_in_the_dictionary(chapter):
+    """Every CSV/JSON deliverable is registered; every CSV's header is its contract (plus the
+    declared study-dependent columns); every JSON's top-level keys are documented."""
+    from clusterup.registry import lookup
+
+    results = chapter / "results"
+    seen = 0
+    for path in sorted(results.rglob("*")):
+        rel = path.relative_to(results).as_posix()
+        if not path.is_file() or rel.split("/")[0] in ("logs", "benchmarks", ".work"):
+            continue
+        entry = lookup(rel)
+        assert entry is not None, f"results/{rel} is not in clusterup/registry/"
+        if path.suffix == ".csv":
+            header = list(pd.read_csv(path, nrows=0).columns)
+            want = entry.columns
+            if entry.extra:
+                assert header[: len(want)] == want and len(header) > len(want), (rel, header)
+            else:
+                assert header == want, (rel, header)
+            seen += 1
+        elif path.suffix == ".json":
+            keys = list(json.loads(path.read_text()))
+            assert set(keys) <= set(entry.columns), (rel, sorted(set(keys) - set(entry.columns)))
+            seen += 1
+    assert seen >= 30
+    readme = (results / "README.md").read_text()
+    assert "### `hypotheses.csv`" in readme and "| `first_factor_pct` |" in readme

@@ -61,6 +61,7 @@ include: "rules/report.smk"
 include: "rules/provenance.smk"
 include: "rules/examiner.smk"
 include: "rules/audit.smk"
+include: "rules/dictionary.smk"
 
 
 rule all:

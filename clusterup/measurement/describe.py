@@ -158,10 +158,10 @@ def bands(edges: list[float], labels: list[str]) -> list[tuple[float, float, str
 
 
 def sample_profile(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Counts and percentages of every demographic; numeric ones (no categories) get statistics, and the
+    """Counts and shares of every demographic; numeric ones (no categories) get statistics, and the
     bands the codebook gives (``bins``/``bin_labels``; none when it gives none).
 
-    Columns: variable, label, kind (category / band / statistic), category, n, percent, value.
+    Columns: variable, label, kind (category / band / statistic), category, n, share (proportion of the sample, 0–1), value.
     """
     rows = []
     N = len(data)
@@ -177,23 +177,23 @@ def sample_profile(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             for stat, val in (("mean", np.mean(x)), ("sd", np.std(x, ddof=1)), ("median", np.median(x)),
                               ("min", np.min(x)), ("max", np.max(x))):
                 rows.append({"variable": var, "label": label, "kind": "statistic", "category": stat,
-                             "n": n_ans, "percent": np.nan, "value": float(val)})
+                             "n": n_ans, "share": np.nan, "value": float(val)})
             for lo, hi, name in bands(spec.get("bins") or [], spec.get("bin_labels") or []):
                 k = int(((x >= lo) & (x < hi)).sum())
                 rows.append({"variable": var, "label": label, "kind": "band", "category": name,
-                             "n": k, "percent": 100 * k / N, "value": np.nan})
+                             "n": k, "share": k / N, "value": np.nan})
             if n_ans < N:
                 rows.append({"variable": var, "label": label, "kind": "band", "category": "Missing",
-                             "n": N - n_ans, "percent": 100 * (N - n_ans) / N, "value": np.nan})
+                             "n": N - n_ans, "share": (N - n_ans) / N, "value": np.nan})
             continue
         counts = col.value_counts()
         order = list(cats) + sorted(c for c in counts.index if c not in cats and c != "")
         for code in order:
             k = int(counts.get(code, 0))
             rows.append({"variable": var, "label": label, "kind": "category",
-                         "category": cats.get(code, code), "n": k, "percent": 100 * k / N, "value": np.nan})
+                         "category": cats.get(code, code), "n": k, "share": k / N, "value": np.nan})
         if "" in counts.index:
             k = int(counts[""])
             rows.append({"variable": var, "label": label, "kind": "category", "category": "Missing",
-                         "n": k, "percent": 100 * k / N, "value": np.nan})
-    return pd.DataFrame(rows, columns=["variable", "label", "kind", "category", "n", "percent", "value"])
+                         "n": k, "share": k / N, "value": np.nan})
+    return pd.DataFrame(rows, columns=["variable", "label", "kind", "category", "n", "share", "value"])

@@ -151,14 +151,14 @@ def efa(data: pd.DataFrame, item_construct: dict[str, str], *, n_components: int
     variance = pd.DataFrame({
         "component": np.arange(1, p + 1),
         "initial_eigenvalue": eigenvalues,
-        "initial_pct": 100 * eigenvalues / p,
-        "initial_cum_pct": 100 * np.cumsum(eigenvalues) / p,
+        "initial_prop": eigenvalues / p,
+        "initial_cum_prop": np.cumsum(eigenvalues) / p,
         "extraction_ss": np.where(np.arange(p) < k, eigenvalues, np.nan),
-        "extraction_pct": np.where(np.arange(p) < k, 100 * eigenvalues / p, np.nan),
-        "extraction_cum_pct": np.where(np.arange(p) < k, 100 * np.cumsum(eigenvalues) / p, np.nan),
+        "extraction_prop": np.where(np.arange(p) < k, eigenvalues / p, np.nan),
+        "extraction_cum_prop": np.where(np.arange(p) < k, np.cumsum(eigenvalues) / p, np.nan),
         "rotation_ss": np.concatenate([ss_rot, np.full(p - k, np.nan)]),
-        "rotation_pct": np.concatenate([100 * ss_rot / p, np.full(p - k, np.nan)]),
-        "rotation_cum_pct": np.concatenate([100 * np.cumsum(ss_rot) / p, np.full(p - k, np.nan)]),
+        "rotation_prop": np.concatenate([ss_rot / p, np.full(p - k, np.nan)]),
+        "rotation_cum_prop": np.concatenate([np.cumsum(ss_rot) / p, np.full(p - k, np.nan)]),
     })
     names = [f"RC{j + 1}" for j in range(k)]
     load = pd.DataFrame(Lr, columns=names)
@@ -186,7 +186,7 @@ def efa(data: pd.DataFrame, item_construct: dict[str, str], *, n_components: int
                         "common-method variance (Podsakoff, MacKenzie, Lee & Podsakoff 2003)."}
     kmo.update({"n_components_kaiser": k_kaiser, "n_components_parallel": k_parallel,
                 "n_components_constructs": k_constructs, "n_components_retained": k,
-                "retention_rule": str(n_components), "rotated_cum_pct": float(100 * ss_rot.sum() / p),
+                "retention_rule": str(n_components), "rotated_cum_prop": float(ss_rot.sum() / p),
                 "parallel_iterations": iterations, "parallel_percentile": percentile, "parallel_seed": seed,
                 "items_on_own_component": int(load["on_own_component"].sum()),
                 "max_cross_loading": float(np.max(second)) if p else float("nan")})

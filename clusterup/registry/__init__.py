@@ -50,10 +50,11 @@ def F(name: str, meaning: str, unit: str = "") -> Field:
 
 
 def all_files() -> list[ResultFile]:
-    """Every registered file, stage modules in alphabetical order, files in their module's order."""
+    """Every registered file: stage modules in workflow order (their ``ORDER``, then by name; a
+    module without ``ORDER`` comes last), files in their module's order."""
+    mods = [importlib.import_module(f"{__name__}.{info.name}") for info in pkgutil.iter_modules(__path__)]
     out: list[ResultFile] = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        mod = importlib.import_module(f"{__name__}.{info.name}")
+    for mod in sorted(mods, key=lambda m: (getattr(m, "ORDER", 1000), m.__name__)):
         out.extend(getattr(mod, "FILES", []))
     return out
 

@@ -91,11 +91,19 @@ def pct(x, d: int = 1) -> str:
     return f"{float(x):.{d}f}%"
 
 
+def share_pct(x, d: int = 1, sign: bool = True) -> str:
+    """A proportion (0–1, as the results files store shares) printed as a percentage:
+    0.2755 -> "27.5%" (``sign=False``: "27.5", for a table column headed %)."""
+    if _missing(x):
+        return DASH
+    return f"{100 * float(x):.{d}f}{'%' if sign else ''}"
+
+
 def int_(x) -> str:
     if _missing(x):
         return DASH
     return f"{int(round(float(x))):,}"
 
 
-FILTERS = {"num": num, "apa": apa, "pval": pval, "p_eq": p_eq, "stars": stars, "ci": ci, "pct": pct,
+FILTERS = {"num": num, "apa": apa, "pval": pval, "p_eq": p_eq, "stars": stars, "ci": ci, "pct": pct, "share_pct": share_pct,
            "int": int_}

@@ -196,7 +196,7 @@ def narrative(r: dict, *, study, labels: dict[str, str], effect_names: dict[str,
         suitable=_(", so the correlations are suitable for factor analysis") if ad["bartlett_p"] < 0.05 else
         _(": the correlations may not be suitable for factor analysis"),
         kaiser=ad["n_components_kaiser"], iters=ad["parallel_iterations"], parallel=ad["n_components_parallel"],
-        k=ad["n_components_retained"], cum=fmt.pct(ad["rotated_cum_pct"]), own=ad["items_on_own_component"],
+        k=ad["n_components_retained"], cum=fmt.share_pct(ad["rotated_cum_prop"]), own=ad["items_on_own_component"],
         n=ad["n_items"], cross=fmt.apa(ad["max_cross_loading"], 2))
     h = r["harman"]
     n["harman"] = _(

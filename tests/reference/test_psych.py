@@ -146,8 +146,8 @@ def test_efa_block(ref, block):
     np.testing.assert_allclose(var["initial_eigenvalue"], b["principal_none"]["values"], rtol=0, atol=1e-6)
     # rotation redistributes but preserves the total: cumulative % after rotation = psych's
     cum_psych = ref.matrix(b["principal_varimax"]["Vaccounted"]).loc["Cumulative Var"].to_numpy()
-    assert var["rotation_cum_pct"].iloc[2] == pytest.approx(100 * cum_psych[-1], abs=1e-6)
-    assert var["extraction_cum_pct"].iloc[2] == pytest.approx(100 * cum_psych[-1], abs=1e-6)
+    assert var["rotation_cum_prop"].iloc[2] == pytest.approx(cum_psych[-1], abs=1e-8)
+    assert var["extraction_cum_prop"].iloc[2] == pytest.approx(cum_psych[-1], abs=1e-8)
     load = out["loadings"]
     assert list(load["item"]) == b["variables"]
     ref_L = ref.matrix(b["principal_varimax"]["loadings"]).to_numpy()

@@ -46,12 +46,12 @@ def make_data() -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 def test_sample_profile_columns_and_labels():
     prof = sample_profile(make_data(), CB)
-    assert list(prof.columns) == ["variable", "label", "kind", "category", "n", "percent", "value"]
+    assert list(prof.columns) == ["variable", "label", "kind", "category", "n", "share", "value"]
     own = prof[prof["variable"] == "ownership"]
     assert set(own["label"]) == {"Ownership"}
     assert list(own["category"]) == ["State-owned", "Private", "Foreign-invested", "Joint venture", "Missing"]
     assert list(own["n"]) == [6, 8, 4, 1, 1]
-    assert list(own["percent"]) == pytest.approx([30.0, 40.0, 20.0, 5.0, 5.0])
+    assert list(own["share"]) == pytest.approx([0.30, 0.40, 0.20, 0.05, 0.05])
     role = prof[prof["variable"] == "role"]
     assert list(role["category"]) == ["Senior manager", "Middle manager", "3"]
     assert list(role["n"]) == [9, 9, 2]
@@ -63,7 +63,7 @@ def test_sample_profile_counts_add_up():
     prof = sample_profile(data, CB)
     for var, grp in prof[prof["kind"].isin(["category", "band"])].groupby("variable"):
         assert grp["n"].sum() == len(data), var
-        assert grp["percent"].sum() == pytest.approx(100.0), var
+        assert grp["share"].sum() == pytest.approx(1.0), var
 
 
 def test_sample_profile_numeric_firm_age():

@@ -113,3 +113,31 @@ def test_sensitivity_panel(chapter):
     assert set(ver.method) == {"ml", "mlr", "mlm"} and len(ver) == 3 * len(hyp)
     assert all((v != hyp[i]) == c for i, v, c in zip(ver.id, ver.verdict, ver.changed))
     assert "Robustness of the conclusions" in _pdf_text(chapter / "results/report/chapter.pdf")
+def test_every_results_file_is_in_the_dictionary(chapter):
+    """Every CSV/JSON deliverable is registered; every CSV's header is its contract (plus the
+    declared study-dependent columns); every JSON's top-level keys are documented."""
+    from clusterup.registry import lookup
+
+    results = chapter / "results"
+    seen = 0
+    for path in sorted(results.rglob("*")):
+        rel = path.relative_to(results).as_posix()
+        if not path.is_file() or rel.split("/")[0] in ("logs", "benchmarks", ".work"):
+            continue
+        entry = lookup(rel)
+        assert entry is not None, f"results/{rel} is not in clusterup/registry/"
+        if path.suffix == ".csv":
+            header = list(pd.read_csv(path, nrows=0).columns)
+            want = entry.columns
+            if entry.extra:
+                assert header[: len(want)] == want and len(header) > len(want), (rel, header)
+            else:
+                assert header == want, (rel, header)
+            seen += 1
+        elif path.suffix == ".json":
+            keys = list(json.loads(path.read_text()))
+            assert set(keys) <= set(entry.columns), (rel, sorted(set(keys) - set(entry.columns)))
+            seen += 1
+    assert seen >= 30
+    readme = (results / "README.md").read_text()
+    assert "### `hypotheses.csv`" in readme and "| `first_factor_pct` |" in readme

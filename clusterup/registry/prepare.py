@@ -1,0 +1,98 @@
+"""Results of the validate, clean and describe stages."""
+from clusterup.registry import F, ResultFile
+
+STAGE = "prepare"
+ORDER = 10   # position of the stage in results/README.md
+
+FILES = [
+    ResultFile("validated/config.json", STAGE,
+               "The validated study configuration as the workflow understood it (written by `validate`).",
+               fields=(
+                   F("config", "the merged, validated configuration (config/config.yaml plus any --configfile)", "object"),
+                   F("config_sha256", "SHA-256 of the canonical JSON of `config`", "hex digest"),
+                   F("data_encoding", "text encoding the survey file was read with", ""),
+                   F("data_rows", "rows of the raw survey file", "count"),
+                   F("codebook", "the codebook: constructs, items, scale bounds, labels", "object"),
+                   F("analysis_model", "the lavaan-syntax structural model that is estimated", "lavaan syntax"),
+                   F("constructs", "construct → its items", "object"),
+                   F("items_dropped", "items removed by configuration before any analysis", "list of item names"),
+                   F("hypotheses", "the hypotheses to test (id, statement, kind, target, expected sign)", "list"),
+               )),
+    ResultFile("clean/survey_clean.csv", STAGE,
+               "The analysis sample: valid respondents after exclusions, missing cells imputed, dropped items removed.",
+               fields=(F("resp_id", "respondent id, kept as a string exactly as read", ""),),
+               extra="the respondent-profile variables of the codebook (e.g. `cluster`, `ownership`, "
+                     "`employees`, `firm_age`, `respondent_role`), then one column per retained item "
+                     "(e.g. `NSC1`), in Likert scale points.",
+               exact=True),
+    ResultFile("clean/exclusions.csv", STAGE,
+               "One row per excluded returned questionnaire and the first rule that excluded it.",
+               fields=(
+                   F("resp_id", "respondent id (string as read)", ""),
+                   F("rule", "exclusion rule: out_of_range, excess_missing, straightlining or duplicate", "category"),
+                   F("detail", "what triggered the rule (items, counts)", "text"),
+               )),
+    ResultFile("clean/flow.json", STAGE, "The sample flow from distributed questionnaires to the analysis sample.",
+               fields=(
+                   F("distributed", "questionnaires distributed", "count"),
+                   F("returned", "questionnaires returned", "count"),
+                   F("excluded", "rule → number of questionnaires it excluded", "object of counts"),
+                   F("valid", "questionnaires in the analysis sample", "count"),
+                   F("imputed_cells", "missing item cells imputed in valid rows", "count"),
+                   F("response_rate", "returned / distributed", "proportion (0–1)"),
+                   F("valid_rate", "valid / returned", "proportion (0–1)"),
+                   F("items_dropped", "items removed before analysis", "list of item names"),
+                   F("missing_cells_valid_rows", "missing item cells in the valid rows before imputation", "count"),
+               )),
+    ResultFile("clean/imputed_cells.csv", STAGE,
+               "Every imputed cell: the respondent's mean of the construct's other answered items.",
+               fields=(
+                   F("resp_id", "respondent id (string as read)", ""),
+                   F("item", "imputed item", ""),
+                   F("construct", "the item's construct", ""),
+                   F("value", "imputed value", "Likert scale points"),
+                   F("n_items_used", "answered items of the construct the mean was taken over", "count"),
+               )),
+    ResultFile("clean/item_decisions.csv", STAGE, "Whether each codebook item is kept, and why not.",
+               fields=(
+                   F("item", "item", ""),
+                   F("construct", "the item's construct", ""),
+                   F("status", "kept or dropped", "category"),
+                   F("reason", "why an item was dropped (empty when kept)", "text"),
+               )),
+    ResultFile("describe/sample_profile.csv", STAGE,
+               "The respondent profile: counts and shares per category, summaries of numeric variables.",
+               fields=(
+                   F("variable", "profile variable (codebook name)", ""),
+                   F("label", "its label", "text"),
+                   F("kind", "`category` (a row per category, `Missing` included), `band` (a range of a numeric variable) or `statistic` (mean, sd, median, min, max of a numeric variable)", "category"),
+                   F("category", "category or band label, or the statistic's name", "text"),
+                   F("n", "respondents in the category or band (answered ones on statistic rows)", "count"),
+                   F("share", "share of the analysis sample, n / N (empty on statistic rows)", "proportion (0–1)"),
+                   F("value", "the statistic on statistic rows (empty otherwise)", "the variable's unit (e.g. years)"),
+               )),
+    ResultFile("describe/items.csv", STAGE, "Item descriptives on the analysis sample.",
+               fields=(
+                   F("construct", "construct", ""),
+                   F("item", "item", ""),
+                   F("n", "non-missing answers", "count"),
+                   F("mean", "mean", "Likert scale points"),
+                   F("sd", "standard deviation (n − 1)", "Likert scale points"),
+                   F("min", "smallest answer", "Likert scale points"),
+                   F("max", "largest answer", "Likert scale points"),
+                   F("skew", "sample skewness (SPSS G1)", "unitless"),
+                   F("skew_se", "standard error of the skewness", "unitless"),
+                   F("kurtosis", "sample excess kurtosis (SPSS G2)", "unitless"),
+                   F("kurtosis_se", "standard error of the kurtosis", "unitless"),
+                   F("dropped", "whether the item was dropped before the analysis", "boolean"),
+               )),
+    ResultFile("describe/normality.json", STAGE, "Univariate and multivariate (Mardia) normality checks.",
+               fields=(
+                   F("univariate", "limits on |skew| and |kurtosis|, the largest values, flagged items", "object"),
+                   F("mardia", "Mardia's multivariate skewness and kurtosis (b1p, b2p, χ², critical ratio, p)", "object"),
+                   F("mardia_psych", "the same statistics as psych::mardia reports them (for comparison)", "object"),
+                   F("items", "the items the statistics were computed on", "list of item names"),
+                   F("multivariate_normal_by_cr", "multivariate kurtosis critical ratio ≤ 5", "boolean"),
+                   F("cr_note", "the rule the critical ratio is judged by", "text"),
+               )),
+]

@@ -1,0 +1,32 @@
+"""The chapter, its figures, the provenance record, and the non-deliverable folders."""
+from clusterup.registry import F, ResultFile
+
+STAGE = "report"
+ORDER = 90   # position of the stage in results/README.md
+
+FILES = [
+    ResultFile("figures/path_diagram.svg", STAGE, "Path diagram of the structural model with standardized estimates."),
+    ResultFile("figures/item_distributions.svg", STAGE, "Answer distributions of the items."),
+    ResultFile("figures/correlation_heatmap.svg", STAGE, "Heatmap of the construct correlations."),
+    ResultFile("figures/bootstrap_distributions.svg", STAGE, "Bootstrap distributions of the indirect effects."),
+    ResultFile("report/chapter.html", STAGE, "The chapter (HTML)."),
+    ResultFile("report/chapter.pdf", STAGE, "The chapter (PDF, rendered from the HTML)."),
+    ResultFile("README.md", STAGE, "This dictionary, generated from `clusterup/registry/`."),
+    ResultFile("provenance.json", STAGE, "What produced these results: inputs, seeds, software, timings.",
+               fields=(
+                   F("inputs", "input name → `path`, `sha256` (hex digest), `bytes` (size)", "object"),
+                   F("config_sha256", "SHA-256 of the validated configuration", "hex digest"),
+                   F("seeds", "every random seed used", "object"),
+                   F("python", "Python version", "text"),
+                   F("platform", "operating system", "text"),
+                   F("machine", "processor architecture", "text"),
+                   F("cpu_count", "logical CPUs", "count"),
+                   F("packages", "package → installed version", "object"),
+                   F("git", "commit and whether the work tree was clean", "object"),
+                   F("rule_timings", "per job: `job`, `seconds` (wall time, s), `max_rss_mb` (MB)", "list"),
+                   F("total_rule_seconds", "sum of the jobs' wall times", "seconds"),
+               )),
+    ResultFile("logs/", STAGE, "One log file per job (standard error of its script). Not a deliverable."),
+    ResultFile("benchmarks/", STAGE, "Snakemake benchmark TSV per job (wall time in s, memory in MB). Not a deliverable."),
+    ResultFile(".work/", STAGE, "Internal hand-offs between jobs (e.g. the bootstrap setup). Not a deliverable; may change without notice."),
+]

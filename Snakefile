@@ -42,6 +42,34 @@ for _key, _path in (("data.path", config["data"]["path"]), ("codebook", config["
             f"working directory {os.getcwd()})\n  fix: correct '{_key}' in the config file or put the file there"
         )
 
+# ---- issue 9: trustworthy failures (safety checks that run before any rule; keep as one block) ----
+from clusterup.io.guard import (check_study_config, clear_stale_lock, mark_start, raw_config_texts,
+                                refuse_yte, report_failures)
+
+mark_start()
+
+# a config using YTE templating (`__use_yte__: true`) runs code when Snakemake loads it: refused
+# (config files are trusted input; see the README's "When something goes wrong")
+refuse_yte(raw_config_texts(workflow.overwrite_configfiles or ["config/config.yaml"]))
+# a run killed by SIGKILL leaves Snakemake's lock behind: it is cleared only if no other run of this
+# working directory is alive (an OS lock held for the life of the run proves it), so the same
+# command resumes
+_RUN_LOCK = clear_stale_lock(".snakemake")
+
+
+def _check_study_config():
+    try:
+        check_study_config(config)
+    except InputError as _exc:
+        raise WorkflowError(str(_exc)) from None
+
+
+onerror:
+    # every rule's clear message, once, last, easy to find
+    report_failures("results/logs")
+# ---- end of issue 9 block ----
+_check_study_config()
+
 # codebook, model and hypotheses are cross-checked before any rule runs (the validate rule then
 # checks the data file's columns and writes the resolved configuration for the record)
 try:

@@ -35,6 +35,7 @@ def run(main: Callable[[object], None], smk: object) -> None:
         handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
                         handlers=handlers, force=True)
+    logging.captureWarnings(True)         # warnings (e.g. a := without a real value) reach the log
     logging.getLogger("matplotlib").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

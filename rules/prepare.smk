@@ -1,6 +1,8 @@
 rule clean:
     input:
-        code=pkg("clean", "readers", "config", "syntax"),
+        code=pkg("clean", "readers", "config", "syntax", "textfile"),
+        # a passed validation first: a bad input stops there, before cleaning writes anything
+        validated="results/validated/config.json",
         data=DATA,
         codebook=CODEBOOK,
     output:

@@ -1,6 +1,6 @@
 rule validate:
     input:
-        code=pkg("config", "syntax", "spec", "readers", "clean"),
+        code=pkg("config", "syntax", "spec", "readers", "clean", "textfile", "identification", "ml"),
         data=DATA,
         codebook=CODEBOOK,
         model=MODEL,

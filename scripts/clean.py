@@ -1,10 +1,10 @@
 """clean: screening rules, reverse coding, imputation (clusterup.io.clean.clean_survey)."""
 import logging
 
-from clusterup.io.clean import check_analysis_items, clean_survey
+from clusterup.io.clean import check_analysis_items, check_sample_size, clean_survey
 from clusterup.io.config import load_yaml, parse_codebook
 from clusterup.io.readers import read_raw
-from clusterup.workflow import run, write_csv, write_json
+from clusterup.workflow import read_json, run, write_csv, write_json
 
 
 def main(smk):
@@ -17,6 +17,8 @@ def main(smk):
         logging.warning(w)
     dropped = {d["item"] for d in p.items_dropped}
     check_analysis_items(res.clean, [i for i in codebook.items if i not in dropped], smk.input.data)
+    # N against the model's free parameters, as soon as N is known (before anything is written)
+    check_sample_size(res.flow, read_json(smk.input.validated)["identification"], smk.input.data)
     write_csv(res.clean, smk.output.clean)
     write_csv(res.exclusions, smk.output.exclusions)
     write_json(res.flow, smk.output.flow)

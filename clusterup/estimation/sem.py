@@ -159,6 +159,7 @@ class SemResult:
                 if e.free >= 0:
                     g[e.free] = 1.0
                 grads[e.label] = g
+        defs.check(vals)                  # a := without a real value: NaN, with a warning naming it
         est, jac = defs.evaluate(vals, grads, q)
         std_est, _ = defs.evaluate(self.label_values(standardized=True))
         var = np.einsum("ij,jk,ik->i", jac, self.vcov, jac)

@@ -494,13 +494,47 @@ def evaluate_with_gradient(expr: Expr, values: dict[str, tuple[float, np.ndarray
     if expr.op == "*":
         return a * b, ga * b + a * gb
     if expr.op == "/":
+        if b == 0:
+            return math.nan, np.full(n, math.nan)
         return a / b, ga / b - a * gb / (b * b)
     # power
-    val = a ** b
-    grad = b * a ** (b - 1) * ga if np.any(ga) else np.zeros(n)
+    val = _pow(a, b)
+    if math.isnan(val):
+        return val, np.full(n, math.nan)
+    grad = b * _pow(a, b - 1) * ga if np.any(ga) else np.zeros(n)
     if np.any(gb):
         grad = grad + (val * math.log(a) if a > 0 else 0.0) * gb
     return val, grad
+
+
+def _div(a: float, b: float) -> float:
+    """a / b, NaN where b = 0 (the defined parameter has no value; the caller warns)."""
+    return a / b if b != 0 else math.nan
+
+
+def _pow(a: float, b: float) -> float:
+    """a ** b on the reals: NaN where the result is not a real number (a negative base with a
+    non-integer exponent, or 0 to a negative power) or overflows."""
+    try:
+        v = a ** b
+    except (ZeroDivisionError, OverflowError):
+        return math.nan
+    return math.nan if isinstance(v, complex) else float(v)
+
+
+class DefinitionWarning(UserWarning):
+    """A ``:=`` parameter has no real value at these estimates (reported as NaN)."""
+
+
+def _warn_undefined(d: "Definition", values: dict[str, float]) -> None:
+    import warnings
+
+    names = sorted(expr_names(d.expr))
+    shown = ", ".join(f"{k} = {values[k]:.4g}" for k in names if k in values and isinstance(values[k], float))
+    warnings.warn(DefinitionWarning(
+        f"defined parameter {d.name!r} (line {d.line}: `{d.name} := {d.text}`) has no real value "
+        f"({'division by zero or ' if '/' in d.text else ''}a power of a negative number, or overflow)"
+        f"{' at ' + shown if shown else ''}; it is reported as NaN"), stacklevel=3)
 
 
 def compile_expression(expr: Expr):
@@ -523,8 +557,8 @@ def compile_expression(expr: Expr):
     if expr.op == "*":
         return lambda env: left(env) * right(env)
     if expr.op == "/":
-        return lambda env: left(env) / right(env)
-    return lambda env: left(env) ** right(env)
+        return lambda env: _div(left(env), right(env))
+    return lambda env: _pow(left(env), right(env))
 
 
 @dataclass
@@ -545,6 +579,19 @@ class DefinedParameters:
         for i, (name, fn) in enumerate(self._compiled):
             env[name] = out[i] = fn(env)
         return out
+
+    def check(self, label_values: dict[str, float]) -> list[str]:
+        """Warn (:class:`DefinitionWarning`, naming parameter and line) for every definition that
+        has no real value at these label values; return their names."""
+        vals = self.values(label_values)
+        env = {k: float(v) for k, v in label_values.items()}
+        env.update(zip(self.names, map(float, vals)))
+        bad = []
+        for d, v in zip(self.definitions, vals):
+            if not np.isfinite(v):
+                _warn_undefined(d, env)
+                bad.append(d.name)
+        return bad
 
     def evaluate(self, label_values: dict[str, float],
                  label_grads: dict[str, np.ndarray] | None = None,

@@ -53,11 +53,15 @@ def check_columns(frame: pd.DataFrame, codebook: Codebook, id_column: str, sourc
         raise InputError(f"the id column {id_column!r} is not in the data{close_matches(id_column, cols)}",
                          file=source, where=f"column {id_column}",
                          fix="set data.id_column to the column holding respondent ids")
+    # suggestions come first from the columns no codebook entry claims (a misspelled header is
+    # one of those), then from all columns
+    claimed = set(codebook.items) | set(codebook.demographics) | {id_column}
+    spare = [c for c in cols if c not in claimed]
     for name in list(codebook.items) + list(codebook.demographics):
         if name not in cols:
             kind = "item" if name in codebook.items else "demographic"
             raise InputError(f"the codebook {kind} {name!r} is not a column of the data"
-                             f"{close_matches(name, cols)}", file=source, where=f"column {name}",
+                             f"{close_matches(name, spare) or close_matches(name, cols)}", file=source, where=f"column {name}",
                              fix=f"rename the column in the data or correct {name} in {codebook.source}")
 
 
@@ -216,8 +220,9 @@ def clean_survey(frame: pd.DataFrame, codebook: Codebook, *, id_column: str, sou
     warnings = []
     n_items = len(items) - len(dropped)
     if n_valid < n_items:
+        by_rule = ", ".join(f"{r}: {k}" for r, k in (flow.get("excluded") or {}).items() if k) or "none"
         raise InputError(f"only {n_valid} valid rows for {n_items} analysed items: the covariance matrix "
-                         f"cannot be estimated", file=source,
+                         f"cannot be estimated (of {len(frame)} rows, excluded by rule: {by_rule})", file=source,
                          fix="check the screening settings (cleaning.*) and the data; at least as many valid "
                              "rows as items are required, and at least twice as many are advisable")
     if n_valid < 2 * n_items:
@@ -245,3 +250,16 @@ def check_analysis_items(clean: pd.DataFrame, items: list[str], source: str) -> 
     X = clean[items].to_numpy(dtype=float)
     check_moments(np.atleast_2d(np.cov(X, rowvar=False)), items, len(X), 0,
                   source + " (valid questionnaires after cleaning)")
+
+
+def check_sample_size(flow: dict, identification: dict, source: str) -> None:
+    """Fewer valid rows than the model's free parameters (or than observed variables + 1): stop now,
+    before the CFA and SEM, with the breakdown of excluded rows by rule."""
+    n, need = int(flow["valid"]), int(identification["min_rows"])
+    if n < need:
+        by_rule = ", ".join(f"{r}: {k}" for r, k in (flow.get("excluded") or {}).items() if k) or "none"
+        raise InputError(f"only {n} valid rows, but the model has {identification['free_parameters_sem']} free "
+                         f"parameters (CFA: {identification['free_parameters_cfa']}); at least {need} valid rows "
+                         f"are needed (of {flow['returned']} rows, excluded by rule: {by_rule})", file=source,
+                         fix="collect more questionnaires, relax the screening settings (cleaning.*) or simplify "
+                             "the model (fewer free parameters)")

@@ -15,18 +15,16 @@ import yaml
 
 from clusterup.errors import InputError, close_matches
 from clusterup.estimation.syntax import ModelSyntax, drop_variables, parse_model
+from clusterup.io.textfile import read_text
 
 HYPOTHESIS_KINDS = ("path", "indirect", "nested")
 
 
 def load_yaml(path: str, what: str) -> object:
     """Read a YAML file with a clear message on a missing file or a syntax error."""
+    text = read_text(path, what).text          # UTF-8, else GB18030 (clusterup.io.textfile)
     try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise InputError(f"the {what} file does not exist", file=path,
-                         fix=f"check the path given for the {what} in the config") from None
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
@@ -343,12 +341,7 @@ def study_from(*, codebook: str, model: str, hypotheses: str, items_dropped: lis
 def load_study(config: dict) -> Study:
     """Load codebook, model and hypotheses named by a (schema-validated) config and cross-check them."""
     cb = parse_codebook(load_yaml(config["codebook"], "codebook"), config["codebook"])
-    try:
-        with open(config["model"], encoding="utf-8") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        raise InputError("the model file does not exist", file=config["model"],
-                         fix="check `model:` in the config") from None
+    text = read_text(config["model"], "model").text   # UTF-8, else GB18030
     model = parse_model(text, config["model"])
     hyps = parse_hypotheses(load_yaml(config["hypotheses"], "hypotheses"), config["hypotheses"])
     study = Study(config, cb, model, hyps, list(config.get("items_dropped") or []))

@@ -26,6 +26,24 @@ class RawData:
     source: str
     encoding: str | None = None
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    delimiter: str | None = None
+
+
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def detect_delimiter(header_line: str) -> str:
+    """The CSV field separator: the candidate (``, ; tab |``) occurring most often in the header
+    line outside quotes; a comma when none occurs (one-column file).  Excel in many European and
+    Chinese locales writes semicolon-separated "CSV"."""
+    import csv
+
+    counts = {}
+    for d in DELIMITERS:
+        fields = next(csv.reader([header_line], delimiter=d), [])
+        counts[d] = len(fields) - 1
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 0 else ","
 
 
 def read_raw(path: str, *, encoding: str = "auto", sheet: str | int = 0) -> RawData:
@@ -96,11 +114,14 @@ def _read_csv(path: str, encoding: str) -> RawData:
     with open(path, "rb") as fh:
         raw = fh.read()
     text, used = _decode(raw, path, encoding)
+    if not text.strip():
+        raise InputError("the file is empty", file=path, fix="point data.path at the survey file")
     import csv
-    header = next(csv.reader(io.StringIO(text)), [])
+    sep = detect_delimiter(text.splitlines()[0])
+    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     _check_header([h.strip() for h in header], path)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
                             skipinitialspace=False)
     except pd.errors.ParserError as exc:
         raise InputError(f"the CSV cannot be parsed ({exc})", file=path,
@@ -108,7 +129,7 @@ def _read_csv(path: str, encoding: str) -> RawData:
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=path, fix="point data.path at the survey file") from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    return RawData(frame, path, used)
+    return RawData(frame, path, used, delimiter=sep)
 
 
 def _check_header(names: list[str], path: str) -> None:

@@ -33,7 +33,7 @@ FILES = [
                "Common method bias: Harman's share (percent, as efa/harman.json), one-factor CFA, and the "
                "ULMC model (first-order CFA + method factor with one equal loading, variance 1, uncorrelated "
                "with the traits).",
-               (F("harman_first_factor_pct", "first unrotated component's share of variance", "percent"),
+               (F("harman_first_factor_pct", "first unrotated component's share of variance", "percent (0–100)"),
                 F("one_factor", "chi2, df, cfi, tli, rmsea, srmr of the one-factor CFA"),
                 F("ulmc", "chi2, df, cfi, rmsea, delta_chi2, delta_df, p (Δχ² vs first-order), method_loading, "
                           "method_variance_share (mean squared standardized method loading, proportion)"))),

@@ -32,7 +32,7 @@ def resolve_shards(value, cluster_default=8):
     return cluster_default
 
 
-BOOTSTRAP_SHARDS = resolve_shards(config["bootstrap"]["shards"])
+BOOTSTRAP_SHARDS = min(resolve_shards(config["bootstrap"]["shards"]), config["bootstrap"]["samples"])
 
 # jobs whose benchmark files feed provenance.json (extended by later stages)
 TIMED_JOBS = ["clean", "describe", "reliability", "efa", "cfa", "correlations", "sem", "nested",

@@ -61,7 +61,8 @@ def check_study_config(config: dict, root: str | None = None) -> None:
     """Cross-key checks of a schema-validated config (raise :class:`InputError`)."""
     root = root or os.getcwd()
     boot = config.get("bootstrap") or {}
-    if boot.get("shards", 1) > boot.get("samples", 1):
+    # "auto" resolves to at most 1000 shards (rules/common.smk) and is capped there by the samples
+    if isinstance(boot.get("shards"), int) and boot["shards"] > boot.get("samples", 1):
         raise InputError(f"bootstrap.shards ({boot['shards']}) is larger than bootstrap.samples "
                          f"({boot['samples']}): some shards would have no resample to fit",
                          file="config", where="bootstrap.shards",

@@ -255,12 +255,17 @@ def render_html(template_dir: str, context: dict, template: str = "chapter.html.
                              autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True,
                              lstrip_blocks=True)
     env.filters.update(fmt.FILTERS)
+    # the globals call through a holder, so templates imported without context (which Jinja caches
+    # across renders) number with the current pass too
+    current: list[Numbering] = []
+    env.globals.update(caption=lambda kind, key: current[-1].caption(kind, key),
+                       ref=lambda key: current[-1].ref(key),
+                       refs=lambda t: resolve_refs(t, current[-1]))
     first = Numbering(chapter)
-    env.globals.update(caption=first.caption, ref=first.ref,
-                       refs=lambda t: resolve_refs(t, first))
+    current.append(first)
     env.get_template(template).render(**context)
     second = Numbering(chapter, frozen=dict(first.assigned))
-    env.globals.update(caption=second.caption, ref=second.ref, refs=lambda t: resolve_refs(t, second))
+    current.append(second)
     html = env.get_template(template).render(**context)
     if second.assigned != first.assigned:
         raise RuntimeError("table/figure numbering differs between rendering passes")

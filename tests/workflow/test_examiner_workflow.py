@@ -27,7 +27,7 @@ def test_no_second_order_and_controls(tmp_path, wf):
     cfg = yaml.safe_load((wd / "config/config.yaml").read_text())
     cfg.update(model="config/small.lavaan", hypotheses="config/small_h.yaml", items_dropped=[],
                controls=[{"variable": "ownership", "reference": "State-owned"}, {"variable": "firm_age"}])
-    cfg["bootstrap"].update(samples=20, shards=2)
+    cfg["bootstrap"].update(samples=100, shards=2)
     (wd / "small.yaml").write_text(yaml.safe_dump(cfg))
     proc = wf.run(wd, "results/cfa/second_order.json", "results/mediation/sobel.csv", "results/hypotheses.csv",
                   "results/cmb/method_bias.json", configfile="small.yaml")

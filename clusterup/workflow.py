@@ -43,13 +43,21 @@ def run(main: Callable[[object], None], smk: object) -> None:
     t0 = time.perf_counter()
     try:
         main(smk)
-    except (InputError, EstimationError) as exc:
+    except (InputError, EstimationError, _bootstrap_failure()) as exc:
         log.error("rule %s failed:\n%s", rule, exc)
         sys.exit(1)
     except Exception:  # unexpected: keep the traceback in the log, a short line on stderr
         log.error("rule %s failed unexpectedly:\n%s", rule, traceback.format_exc())
         sys.exit(1)
     log.info("rule %s finished in %.2f s", rule, time.perf_counter() - t0)
+
+
+def _bootstrap_failure():
+    try:
+        from clusterup.structural.bootstrap import BootstrapFailure
+    except ImportError:  # pragma: no cover
+        return EstimationError
+    return BootstrapFailure
 
 
 def _atomic(path: str, write: Callable[[str], None]) -> None:

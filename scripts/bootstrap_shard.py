@@ -4,7 +4,8 @@ import io
 import logging
 import time
 
-from clusterup.structural.bootstrap import BootstrapSetup, run_draws, shard_draws
+from clusterup.structural.bootstrap import (BootstrapSetup, FailurePolicy, check_admissible_start,
+                                            run_draws, shard_draws)
 from clusterup.workflow import run, write_text
 
 
@@ -13,7 +14,8 @@ def main(smk):
     setup = BootstrapSetup.load(smk.input.setup, smk.input.setup_data)
     draws = shard_draws(smk.params.samples, smk.params.shards, int(smk.wildcards.i))
     t1 = time.perf_counter()
-    records, columns = run_draws(setup, draws)
+    check_admissible_start(setup)             # a Heywood case: stop now, not after 20,000 failed refits
+    records, columns = run_draws(setup, draws, policy=FailurePolicy())
     t2 = time.perf_counter()
     fields = ["draw", "attempt", "ok", "reason", "iterations", "grad_max"] + columns
     buf = io.StringIO()

@@ -3,24 +3,23 @@ import logging
 
 import pandas as pd
 
-from clusterup.structural.bootstrap import BootstrapSetup, Statistics, jackknife
+from clusterup.structural.bootstrap import BootstrapSetup, Statistics, jackknife, read_shards
 from clusterup.structural.mediation import summarize
 from clusterup.estimation.ml import MLProblem
 from clusterup.workflow import run, write_csv, write_json
 
 
 def main(smk):
-    shards = pd.concat([pd.read_csv(f) for f in smk.input.shards], ignore_index=True)
-    shards = shards.sort_values(["draw", "attempt"]).reset_index(drop=True)
+    setup = BootstrapSetup.load(smk.input.setup, smk.input.setup_data)
+    stats = Statistics(setup.spec, MLProblem(setup.spec))
     B = smk.params.samples
+    # integrity of every shard (row count, draw indices); a damaged one is named and removed
+    shards = read_shards(list(smk.input.shards), B, stats.columns)
+    shards = shards.sort_values(["draw", "attempt"]).reset_index(drop=True)
     ok = shards[shards["ok"]]
-    if len(ok) != B or ok["draw"].nunique() != B:
-        raise RuntimeError(f"expected {B} successful draws, found {len(ok)}: a shard is incomplete")
     n_failed = int((~shards["ok"]).sum())
     for reason, k in shards.loc[~shards["ok"], "reason"].value_counts().items():
         logging.warning("%d failed resample(s): %s", k, reason)
-    setup = BootstrapSetup.load(smk.input.setup, smk.input.setup_data)
-    stats = Statistics(setup.spec, MLProblem(setup.spec))
     full = dict(zip(stats.columns, stats.compute(setup.theta)))
     kinds = {n: ("path" if "~" in n else "defined") for n in stats.names}
     jack, jack_method = jackknife(setup)

@@ -110,7 +110,7 @@ def draw_indices(seed: int, b: int, attempt: int, n: int) -> np.ndarray:
 
 
 def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: int = 100,
-              fail_hook=None) -> tuple[list[dict], list[str]]:
+              fail_hook=None, policy: "FailurePolicy | None" = None) -> tuple[list[dict], list[str]]:
     """Fit the resamples of the given draw indices; one record per attempt.
 
     Parameters
@@ -122,6 +122,8 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
         Attempts per draw before giving up (a draw that never succeeds is recorded as failed).
     fail_hook : callable(b, attempt) -> bool, optional
         Test hook: when it returns True the attempt is treated as failed (injected failure).
+    policy : FailurePolicy, optional
+        Stops the shard with an explained error when draws keep failing (see :class:`FailurePolicy`).
 
     Returns
     -------
@@ -168,6 +170,8 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
                        seconds=time.perf_counter() - t0)
             rec.update(dict(zip(stats.columns, values)))
             records.append(rec)
+            if policy is not None:
+                policy.record(b, attempt, reason)
             if not reason:
                 break
     return records, stats.columns
@@ -212,3 +216,135 @@ def jackknife(setup: BootstrapSetup, max_fits: int = 1000) -> tuple["pd.DataFram
         fit = problem.fit(S, setup.theta, tol=setup.tol, info_inv=info_inv, max_iter=200)
         rows.append(stats.compute(fit.theta) if fit.converged else np.full(len(stats.columns), np.nan))
     return pd.DataFrame(rows, columns=stats.columns), label
+
+
+# ---- failure policy and shard integrity (issue 9) ----------------------------------------------
+class BootstrapFailure(RuntimeError):
+    """Draws keep failing, or a shard file is damaged: the message says why and what to do."""
+
+
+def heywood_variances(setup: BootstrapSetup) -> list[tuple[str, float]]:
+    """(variable, value) of every negative variance in the full-sample solution (a Heywood case)."""
+    out = []
+    for e in setup.spec.entries:
+        if e.op == "~~" and e.lhs == e.rhs and e.free >= 0 and setup.theta[e.free] < 0:
+            out.append((e.lhs, float(setup.theta[e.free])))
+    return out
+
+
+def check_admissible_start(setup: BootstrapSetup) -> None:
+    """A full-sample Heywood case makes (nearly) every resample inadmissible: stop before fitting."""
+    bad = heywood_variances(setup)
+    if bad:
+        shown = ", ".join(f"{v} = {x:.4g}" for v, x in bad)
+        raise BootstrapFailure(
+            f"the SEM solution is a Heywood case (negative variance: {shown}); resamples refitted from it "
+            f"would be inadmissible, so the bootstrap was not started (results/sem/ reports the case)\n"
+            f"  fix: respecify the model for the variable(s) named (too few or weak indicators, a "
+            f"near-redundant path), or drop the offending item via items_dropped")
+
+
+class FailurePolicy:
+    """A bounded, explained failure budget for the resamples of one shard.
+
+    A failed attempt (no convergence, non-positive-definite resample covariance, negative variance)
+    is replaced by a further attempt (SPEC §6).  That is honest while failures are rare; when they
+    are not, the bootstrap is answering a different question and burning time.  The shard stops
+    with :class:`BootstrapFailure`, counting the reasons, when
+
+    * one draw has failed ``max_per_draw`` attempts in a row (default 20), or
+    * after at least ``min_attempts`` attempts (default 50) more than ``max_share`` (default .5) failed.
+    """
+
+    def __init__(self, max_per_draw: int = 20, min_attempts: int = 50, max_share: float = 0.5) -> None:
+        self.max_per_draw, self.min_attempts, self.max_share = max_per_draw, min_attempts, max_share
+        self.attempts = 0
+        self.failed = 0
+        self.reasons: dict[str, int] = {}
+
+    def record(self, draw: int, attempt: int, reason: str) -> None:
+        self.attempts += 1
+        if not reason:
+            return
+        self.failed += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+        if attempt + 1 >= self.max_per_draw:
+            self._stop(f"draw {draw} failed {attempt + 1} attempts in a row")
+        if self.attempts >= self.min_attempts and self.failed > self.max_share * self.attempts:
+            self._stop(f"{self.failed} of {self.attempts} attempts failed (more than {self.max_share:.0%})")
+
+    def _stop(self, what: str) -> None:
+        why = "; ".join(f"{k} ({v})" for k, v in sorted(self.reasons.items(), key=lambda kv: -kv[1]))
+        hint = ("negative variance estimates mean the model is close to a Heywood case: check "
+                "results/sem/estimates.csv for variances near zero and respecify" if any(
+                    "negative variance" in r for r in self.reasons) else
+                "the model does not converge on resamples of these data: simplify it or check the data")
+        raise BootstrapFailure(f"the bootstrap stopped: {what}; reasons: {why}\n  fix: {hint}")
+
+
+SHARD_FIXED = ("draw", "attempt", "ok", "reason", "iterations", "grad_max")
+
+
+def read_shard(path: str, expected: range, columns: list[str]) -> "pd.DataFrame":
+    """Read one shard file and check its integrity: readable, the expected columns, exactly one
+    successful attempt for every draw of its block and none outside it.  A damaged shard raises
+    :class:`BootstrapFailure` naming it (the caller removes it so the next run redoes it)."""
+    import pandas as pd
+
+    def damaged(why: str):
+        return BootstrapFailure(f"{path}: the bootstrap shard is damaged ({why})")
+
+    try:
+        frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise damaged("the file is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise damaged(f"not a readable CSV: {str(exc).splitlines()[0][:120]}") from None
+    missing = [c for c in list(SHARD_FIXED) + list(columns) if c not in frame.columns]
+    if missing:
+        raise damaged(f"columns missing: {', '.join(missing[:5])}")
+    try:
+        frame["draw"] = frame["draw"].astype(int)
+        frame["attempt"] = frame["attempt"].astype(int)
+        ok = frame["ok"].map({True: True, False: False, "True": True, "False": False})
+        if ok.isna().any():
+            raise ValueError("ok column")
+        frame["ok"] = ok.astype(bool)
+    except (ValueError, TypeError):
+        raise damaged("a row has a non-numeric draw/attempt or an ok flag that is not True/False") from None
+    good = frame.loc[frame["ok"], "draw"]
+    want = set(expected)
+    outside = sorted(set(frame["draw"]) - want)
+    if outside:
+        raise damaged(f"draw {outside[0]} does not belong to this shard (draws {expected.start}-{expected.stop - 1})")
+    dup = good[good.duplicated()]
+    if len(dup):
+        raise damaged(f"draw {int(dup.iloc[0])} has two successful attempts")
+    lacking = sorted(want - set(good))
+    if lacking:
+        raise damaged(f"{len(want) - len(lacking)} of {len(want)} successful draws; the first missing is "
+                      f"draw {lacking[0]} (a truncated file)")
+    return frame
+
+
+def read_shards(paths: list[str], samples: int, columns: list[str]) -> "pd.DataFrame":
+    """All shards, each checked by :func:`read_shard`; a damaged one is removed (so the same
+    command redoes exactly that shard) and named in the error."""
+    import os
+
+    import pandas as pd
+
+    frames, bad = [], []
+    for i, path in enumerate(paths, start=1):
+        try:
+            frames.append(read_shard(path, shard_draws(samples, len(paths), i), columns))
+        except BootstrapFailure as exc:
+            bad.append(str(exc))
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+    if bad:
+        raise BootstrapFailure("\n".join(bad) + "\n  the damaged shard file(s) were removed\n  fix: run the "
+                               "same command again: only the removed shard(s) and the gather are redone")
+    return pd.concat(frames, ignore_index=True)

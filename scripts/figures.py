@@ -1,9 +1,10 @@
-"""figures: path diagram (hand-written SVG), item distributions, correlation heatmap, bootstrap histograms."""
+"""figures: CFA and SEM path diagrams (AMOS style, pure SVG), item distributions, correlation heatmap, bootstrap histograms."""
 import pandas as pd
 
 from clusterup.io.clean import read_clean
 from clusterup.io.config import study_from
-from clusterup.report.figures import bootstrap_histograms, correlation_heatmap, item_distributions, path_diagram
+from clusterup.report.diagrams import cfa_diagram, sem_diagram
+from clusterup.report.figures import bootstrap_histograms, correlation_heatmap, item_distributions
 from clusterup.structural.labels import effect_labels
 from clusterup.workflow import run, write_text
 
@@ -12,8 +13,9 @@ def main(smk):
     study = study_from(codebook=smk.input.codebook, model=smk.input.model, hypotheses=smk.input.hypotheses,
                        items_dropped=smk.params.items_dropped)
     est = pd.read_csv(smk.input.estimates, keep_default_na=False, na_values=[""])
-    r2 = pd.read_csv(smk.input.r2)
-    write_text(path_diagram(est, r2, study.labels(), study.second_order()), smk.output.path_diagram)
+    cfa_est = pd.read_csv(smk.input.cfa_estimates, keep_default_na=False, na_values=[""])
+    write_text(cfa_diagram(cfa_est).svg, smk.output.cfa_diagram)
+    write_text(sem_diagram(est, pd.read_csv(smk.input.r2)).svg, smk.output.sem_diagram)
     data = read_clean(smk.input.clean, study.codebook)
     cb = study.codebook
     item_distributions(data, list(cb.items), cb.scale_min, cb.scale_max, smk.output.item_plot,

@@ -211,7 +211,8 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ctx["references"] = REFERENCES
     prov = r["provenance"]
     ctx["provenance"] = prov
-    ctx["figures"] = {k: svg_data_uri(r[k]) for k in ("path_diagram", "item_plot", "heatmap", "bootstrap_plot")}
+    ctx["figures"] = {k: svg_data_uri(r[k]) for k in ("cfa_diagram", "sem_diagram", "item_plot", "heatmap",
+                                                                 "bootstrap_plot")}
     ctx["warnings"] = collect_warnings(r)
     ctx["items_dropped"] = items_dropped
     ctx["model_text"] = r["sem_fit"].get("model", "")

@@ -19,8 +19,9 @@ Both are drawn by one layout engine from the estimates table alone (``lhs, op, r
   with fontTools in the font the SVG names (DejaVu Sans).
 
 :func:`cfa_diagram` and :func:`sem_diagram` return ``Diagram`` (``svg`` text, ``boxes`` list of
-``Box`` for the overlap test, ``width``/``height`` in SVG units).  :func:`printed_font_pt` gives the
-smallest font size in points once the SVG is scaled to a printed width/height.
+``Box`` for the overlap test, ``width``/``height`` in SVG units).  The SVG's width/height are its
+printed size in pt: the text block of chapter.css (CFA on a portrait page, SEM on the landscape
+``wide`` page), ratio kept; :func:`printed_font_pt` gives the smallest font size at that size.
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ FS = 8.3            # label font size (SVG units)
 FS_NODE = 8.5       # text inside shapes
 ALPHA = 0.05
 HEAD_L, HEAD_W = 6.5, 2.6      # arrow head length, half width
-PAGES = {"portrait": (482.0, 680.0), "landscape": (751.0, 440.0)}   # printable text block (pt) of chapter.css
+PAGES = {"portrait": (482.0, 665.0), "landscape": (751.0, 455.0)}   # printable text block (pt) of chapter.css
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,7 +314,8 @@ def _levels(s: Structure, v: str) -> int:
     return 1 + max(_levels(s, c) for c in s.loadings[v])
 
 
-def _draw(est: pd.DataFrame, r2: dict[str, float], s: Structure, title: str = "") -> Diagram:
+def _draw(est: pd.DataFrame, r2: dict[str, float], s: Structure, title: str = "",
+          page: str = "portrait") -> Diagram:
     cv = _Canvas()
     items: dict[str, Node] = {}
     errors: dict[str, Node] = {}
@@ -346,7 +348,18 @@ def _draw(est: pd.DataFrame, r2: dict[str, float], s: Structure, title: str = ""
         lv = _levels(s, v)
         if lv == 0:
             return 0.0
-        return (lv - 1) * g["comp"] + g["factor"] + g["err"] + 10
+        return (lv - 1) * g["comp"] + max(factor_step(f, horizontal) for f in _firsts(v)) + g["err"] + 10
+
+    def factor_step(f, horizontal):
+        """Factor -> item distance: longer for a wide fan of items, so their labels can stagger."""
+        g = DH if horizontal else DV
+        n = sum(1 for c in s.loadings.get(f, []) if c not in s.loadings)
+        return max(g["factor"], 0.55 * n * 19.0 + (0 if horizontal else 30))
+
+    def _firsts(v):
+        if not any(c in s.loadings for c in s.loadings.get(v, [])):
+            return [v]
+        return [f for c in s.loadings[v] if c in s.loadings for f in _firsts(c)]
 
     blocks = {}
     for v in s.roots:
@@ -367,7 +380,7 @@ def _draw(est: pd.DataFrame, r2: dict[str, float], s: Structure, title: str = ""
                 lv = _leaves(s, c) if c in s.loadings else [c]
                 size = sum(2 * items[i].h + 4 for i in lv)
                 mid = lo + size / 2
-                step = g["comp"] if c in s.loadings else g["factor"]
+                step = g["comp"] if c in s.loadings else factor_step(f, hor)
                 if hor:
                     cx, cy = fx + sign * step, mid
                 else:
@@ -579,8 +592,11 @@ def _draw(est: pd.DataFrame, r2: dict[str, float], s: Structure, title: str = ""
     ys0 = min(b.y0 for b in cv.boxes) - 6
     W = max(b.x1 for b in cv.boxes) + 6 - xs0
     Hh = max(b.y1 for b in cv.boxes) + 6 - ys0
+    pw, ph = PAGES[page]
+    scale = min(pw / W, ph / Hh)            # printed size: the text block of the page, ratio kept
     head = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{xs0:.1f} {ys0:.1f} {W:.1f} {Hh:.1f}" '
-            f'width="{W:.0f}" height="{Hh:.0f}" font-family="{FONT_FAMILY}, sans-serif" font-size="{FS}">']
+            f'width="{W * scale:.1f}pt" height="{Hh * scale:.1f}pt" font-family="{FONT_FAMILY}, sans-serif" '
+            f'font-size="{FS}">']
     if title:
         head.append(f'<text x="{xs0 + 6:.1f}" y="{ys0 + 14:.1f}" font-size="10" font-weight="bold">'
                     f'{html.escape(title)}</text>')
@@ -592,14 +608,14 @@ def cfa_diagram(estimates: pd.DataFrame, title: str = "") -> Diagram:
     """Measurement model: every factor with its items and error terms, correlations as arcs."""
     s = structure(estimates, with_regressions=False)
     s.layer = {v: 0 for v in s.roots}
-    return _draw(estimates, {}, s, title)
+    return _draw(estimates, {}, s, title, page="portrait")
 
 
 def sem_diagram(estimates: pd.DataFrame, r2: pd.DataFrame, title: str = "") -> Diagram:
     """Full structural model: items, errors, first- and higher-order factors, disturbances, β, R²."""
     s = structure(estimates)
     r2map = dict(zip(r2["variable"], r2["r2"])) if r2 is not None and len(r2) else {}
-    return _draw(estimates, r2map, s, title)
+    return _draw(estimates, r2map, s, title, page="landscape")
 
 
 def overlaps(d: Diagram, pad: float = 0.0) -> list[tuple[Box, Box]]:

@@ -1,4 +1,4 @@
-# Sensitivity panel (issue 11): the CFA and the SEM under robust ML (MLM, MLR), verdicts per method.
+# Sensitivity panel (issue 11): the CFA and the SEM under robust ML (MLM, MLR) and FIML, verdicts per method.
 if config["sensitivity"]["methods"]:
     REPORT_INPUTS["sensitivity_fit"] = "results/sensitivity/fit.csv"
     REPORT_INPUTS["sensitivity_verdicts"] = "results/sensitivity/verdicts.csv"
@@ -10,8 +10,9 @@ if config["sensitivity"]["methods"]:
 
 rule sensitivity:
     input:
-        code=pkg("sensitivity", "robust", "sem", "ml", "spec", "syntax", "fitindices", "hypotheses", "config", "clean"),
+        code=pkg("sensitivity", "robust", "fiml", "sem", "ml", "spec", "syntax", "fitindices", "hypotheses", "config", "clean"),
         clean="results/clean/survey_clean.csv",
+        imputed="results/clean/imputed_cells.csv",
         codebook=CODEBOOK,
         model=MODEL,
         hypotheses=HYPOTHESES,

@@ -5,7 +5,7 @@ import pandas as pd
 
 from clusterup.io.clean import read_clean
 from clusterup.io.config import study_from
-from clusterup.structural.sensitivity import sensitivity_panel
+from clusterup.structural.sensitivity import sensitivity_panel, unimpute
 from clusterup.workflow import run, write_csv
 
 
@@ -14,7 +14,9 @@ def main(smk):
                        items_dropped=smk.params.items_dropped)
     data = read_clean(smk.input.clean, study.codebook)
     main_verdicts = pd.read_csv(smk.input.main_verdicts, keep_default_na=False, na_values=[""])
+    imputed = pd.read_csv(smk.input.imputed, dtype={"resp_id": str})
     out = sensitivity_panel(study, data, main_verdicts, methods=list(smk.params.methods),
+                            fiml_data=unimpute(data, imputed),
                             likelihood=smk.params.likelihood, tol=smk.params.tolerance,
                             ci_level=smk.params.ci_level, data_source=smk.input.clean)
     for r in out["skipped"].itertuples():

@@ -8,6 +8,8 @@ test statistic change).  Hypotheses are re-judged per method:
 * ``indirect``: the ``:=`` parameter with its delta-method SE on the robust covariance matrix
   (Sobel-type z); supported when the Wald CI excludes 0 with the expected sign.  The main analysis
   (``ml``) keeps its bootstrap verdicts (copied from ``hypotheses.csv``).
+* FIML refits both models on the rows with their missing cells left missing (no imputation);
+  nested hypotheses by the likelihood-ratio test 2(log L_free − log L_restricted).
 * ``nested``: the scaled χ² difference test of Satorra & Bentler (2001), lavaan's
   ``lavTestLRT(method = "satorra.bentler.2001")``: c_d = (d₀c₀ − d₁c₁)/(d₀ − d₁),
   T_d = (T₀ − T₁)/c_d on d₀ − d₁ df (0 = restricted model, 1 = free model).
@@ -22,7 +24,8 @@ import pandas as pd
 from scipy import stats
 
 from clusterup.errors import EstimationError
-from clusterup.estimation.robust import METHODS, RobustResult, robust_fit
+from clusterup.estimation.fiml import fit_fiml
+from clusterup.estimation.robust import METHODS as ROBUST_METHODS, RobustResult, robust_fit
 from clusterup.estimation.sem import fit_sem
 from clusterup.estimation.syntax import fix_paths_to_zero, measurement_model
 from clusterup.structural.hypotheses import ALPHA, _sign_ok
@@ -33,8 +36,33 @@ EST_COLUMNS = ["model", "method", "lhs", "op", "rhs", "label", "est", "se", "z",
 VERDICT_COLUMNS = ["id", "method", "estimate", "p", "ci_lo", "ci_hi", "verdict", "changed"]
 SKIP_COLUMNS = ["method", "model", "reason"]
 
+METHODS = ROBUST_METHODS + ("fiml",)
 METHOD_NAMES = {"ml": "ML (main analysis)", "mlm": "MLM (Satorra–Bentler)",
-                "mlr": "MLR (Huber–White, Yuan–Bentler)"}
+                "mlr": "MLR (Huber–White, Yuan–Bentler)", "fiml": "FIML (missing cells not imputed)"}
+
+
+def unimpute(data: pd.DataFrame, imputed_cells: pd.DataFrame, id_column: str = "resp_id") -> pd.DataFrame:
+    """The cleaned rows with the imputed cells (``clean/imputed_cells.csv``) missing again, for FIML."""
+    out = data.copy()
+    pos = {str(v): i for i, v in enumerate(out[id_column].astype(str))}
+    for rid, item in zip(imputed_cells[id_column].astype(str), imputed_cells["item"]):
+        if rid in pos and item in out.columns:
+            out.iloc[pos[rid], out.columns.get_loc(item)] = np.nan
+    return out
+
+
+class _FimlAsRobust:
+    """A FIML fit in the shape the panel's tables use (method, sem, test)."""
+
+    method = "fiml"
+
+    def __init__(self, res) -> None:
+        self.sem, self.res = res.sem, res
+        t = res.test
+        self.test = {**t, "chi2_scaled": np.nan, "scaling_factor": np.nan, "df_scaled": np.nan, "p_scaled": np.nan}
+
+    def estimates(self) -> pd.DataFrame:
+        return self.res.estimates()
 
 
 def satorra_bentler_2001(t0: float, d0: int, c0: float, t1: float, d1: int, c1: float) -> dict:
@@ -91,7 +119,7 @@ def _verdicts(method: str, hypotheses, table: pd.DataFrame, nested: dict, level:
 
 def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *, methods: list[str],
                       likelihood: str = "wishart", tol: float = 1e-9, ci_level: float = 0.95,
-                      data_source: str = "data") -> dict[str, pd.DataFrame]:
+                      data_source: str = "data", fiml_data: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The panel's tables: ``fit``, ``estimates``, ``verdicts``, ``skipped``.
 
     Parameters
@@ -104,7 +132,10 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
         ``hypotheses.csv`` of the main analysis (ML with bootstrap): the ``ml`` rows and the
         reference for ``changed``.
     methods : list of str
-        Subset of ``("mlm", "mlr")``, in the order of the tables.
+        Subset of ``("mlm", "mlr", "fiml")``, in the order of the tables.
+    fiml_data : DataFrame, optional
+        The same rows with their missing cells left missing (:func:`unimpute`); FIML is skipped
+        with a stated reason when it is absent or has no missing cell in the model's variables.
     """
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
@@ -119,6 +150,22 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
         fit_rows.append(ml_row)
         est_parts.append(_estimates(name, "ml", ml.estimates()))
         for method in methods:
+            if method == "fiml":
+                obs = ml.spec.observed
+                if fiml_data is None or not fiml_data[obs].isna().to_numpy().any():
+                    skipped.append({"method": "fiml", "model": name, "reason": "the valid rows have no missing "
+                                    "cells in the model's items, so FIML would equal ML"})
+                    continue
+                try:
+                    rob = _FimlAsRobust(fit_fiml(syntax, fiml_data, data_source=data_source))
+                except (np.linalg.LinAlgError, EstimationError, ValueError) as exc:
+                    skipped.append({"method": "fiml", "model": name, "reason": f"the FIML estimation failed: {exc}"})
+                    continue
+                fit_rows.append(_robust_row(name, rob, rob.test["srmr"]))
+                est_parts.append(_estimates(name, method, rob.estimates()))
+                if name == "sem":
+                    robust_sem[method] = rob
+                continue
             try:
                 rob = robust_fit(ml, data, method)
             except (np.linalg.LinAlgError, EstimationError, ValueError) as exc:
@@ -141,6 +188,13 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
         nested = {}
         for h in [h for h in study.hypotheses if h.kind == "nested"]:
             try:
+                if method == "fiml":
+                    r_f = fit_fiml(fix_paths_to_zero(study.analysis_model, list(h.fix_zero)), fiml_data,
+                                   data_source=data_source)
+                    dd = r_f.test["df"] - rob.test["df"]
+                    td = 2.0 * (rob.res.loglik - r_f.loglik)
+                    nested[h.id] = {"chi2_diff": td, "df_diff": dd, "p": float(stats.chi2.sf(td, dd))}
+                    continue
                 if h.id not in restricted:
                     restricted[h.id] = fit_sem(fix_paths_to_zero(study.analysis_model, list(h.fix_zero)),
                                                data=data, likelihood=likelihood, tol=tol,

@@ -24,6 +24,9 @@ METHODS = {
             "note": "ML estimates with Huber–White sandwich standard errors (observed information) and the "
                     "Yuan–Bentler scaled χ² in its Mplus form (Yuan & Bentler, 2000); robust CFI, TLI and RMSEA "
                     "(Brosseau-Liard & Savalei, 2014); nested models by the scaled difference test."},
+    "fiml": {"label": "FIML", "name": "full-information ML without imputation",
+             "note": "casewise maximum likelihood with a mean structure on the valid rows, their missing cells "
+                     "left missing instead of imputed (Enders, 2010); nested models by the likelihood-ratio test."},
 }
 
 

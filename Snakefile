@@ -56,6 +56,7 @@ include: "rules/prepare.smk"
 include: "rules/measurement.smk"
 include: "rules/structural.smk"
 include: "rules/bootstrap.smk"
+include: "rules/multigroup.smk"
 include: "rules/report.smk"
 include: "rules/provenance.smk"
 

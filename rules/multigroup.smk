@@ -1,5 +1,5 @@
 # Multi-group analysis (issue 12): runs only when the config has `multigroup:`.
-if config.get("multigroup"):
+if (config.get("multigroup") or {}).get("groups"):
 
     rule multigroup:
         input:

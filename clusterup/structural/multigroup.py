@@ -104,19 +104,34 @@ def compare_paths(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, li
 
 
 def multigroup_analysis(data: pd.DataFrame, analysis_model, *, by: str, groups: dict[str, list],
-                        likelihood: str = "wishart", source: str = "data") -> dict:
+                        likelihood: str = "wishart", source: str = "data",
+                        categories: dict | None = None) -> dict:
     """The whole stage: split the rows, run the ladder on the first-order CFA and compare the paths
     of the full SEM.  Returns ``invariance``, ``paths``, ``differences`` (DataFrames) and
-    ``summary`` (group sizes, rows excluded as unmapped, the measurement-weights fit)."""
+    ``summary`` (group sizes, rows excluded as unmapped, notes, the measurement-weights fit).
+    ``categories`` (code -> label of ``by``, from the codebook) lets groups name labels instead of codes."""
     from clusterup.estimation.multigroup import split_groups
     from clusterup.estimation.spec import build_spec
     from clusterup.estimation.syntax import measurement_model
 
+    if categories:
+        by_label = {str(v): k for k, v in categories.items()}
+        groups = {g: [_as_code(by_label.get(str(c), c)) for c in codes] for g, codes in groups.items()}
     parts, unmapped = split_groups(data, by, groups, source=source)
     cfa = build_spec(measurement_model(analysis_model), list(data.columns), source)
     invariance = invariance_ladder(cfa, parts, likelihood=likelihood)
     full = build_spec(analysis_model, list(data.columns), source)
     paths, differences, fb = compare_paths(full, parts, likelihood=likelihood)
+    per_group = full.n_free + full.p
+    notes = [f"group {g!r} has {len(d)} respondents, fewer than the {per_group} free parameters per group "
+             "of the configural SEM: its estimates are imprecise" for g, d in parts if len(d) < per_group]
     summary = {"by": by, "likelihood": likelihood, "groups": {g: int(len(d)) for g, d in parts},
-               "unmapped": int(unmapped), "measurement_weights_fit": fb}
+               "unmapped": int(unmapped), "notes": notes, "measurement_weights_fit": fb}
     return {"invariance": invariance, "paths": paths, "differences": differences, "summary": summary}
+
+
+def _as_code(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value

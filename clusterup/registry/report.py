@@ -5,7 +5,8 @@ STAGE = "report"
 ORDER = 90   # position of the stage in results/README.md
 
 FILES = [
-    ResultFile("figures/path_diagram.svg", STAGE, "Path diagram of the structural model with standardized estimates."),
+    ResultFile("figures/cfa_diagram.svg", STAGE, "AMOS-style diagram of the first-order CFA: items with error terms and standardized loadings, factor correlations."),
+    ResultFile("figures/sem_diagram.svg", STAGE, "AMOS-style diagram of the full SEM: items, errors, first- and second-order factors, disturbances, standardized paths with stars, R², dashed non-significant paths."),
     ResultFile("figures/item_distributions.svg", STAGE, "Answer distributions of the items."),
     ResultFile("figures/correlation_heatmap.svg", STAGE, "Heatmap of the construct correlations."),
     ResultFile("figures/bootstrap_distributions.svg", STAGE, "Bootstrap distributions of the indirect effects."),

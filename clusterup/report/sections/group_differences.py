@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 NAME = "group_differences"
-TITLE = "Differences between groups of firms"
+TITLE = "Differences between groups of respondents"
 TEMPLATE = "group_differences.html.j2"
 PLACE = "body"
 ALPHA = 0.05

@@ -69,7 +69,8 @@ def test_audit_flags_exactly_the_wrong_entries(tmp_path, wf):
     cons = pd.read_csv(wd / "results/audit/consistency.csv", keep_default_na=False)
     assert list(cons.columns) == ["check", "table", "inputs", "printed", "recomputed", "status"]
     got = {(r.check, r.table): r.status for r in cons.itertuples()}
-    assert got == {("rmsea", "T1"): "consistent", ("chi2_df", "T4"): "inconsistent"}
+    assert got == {("rmsea", "T1"): "consistent", ("cfi", "T2"): "not checkable",  # no baseline printed
+                   ("chi2_df", "T4"): "inconsistent"}
     assert "N−1" in cons.loc[cons["check"] == "rmsea", "inputs"].item()
     log = (wd / "results/logs/audit.log").read_text()
     assert "matches 2 rows" in log or "rows of results/sem/estimates.csv" in log

@@ -43,14 +43,25 @@ TEMPLATES = sorted(str(p) for p in Path("templates").rglob("*") if p.is_file())
 
 
 # every module of the package by its (unique) name: "sem" -> clusterup/estimation/sem.py
-MODULES = {p.stem: str(p) for p in sorted(Path("clusterup").rglob("*.py")) if p.stem != "__init__"}
+# every module of the package by its name: "sem" -> clusterup/estimation/sem.py, and by its path
+# inside the package ("estimation/multigroup"), which is required where a file name occurs twice
+_FILES = [p for p in sorted(Path("clusterup").rglob("*.py")) if p.stem != "__init__"]
+_STEMS = [p.stem for p in _FILES]
+AMBIGUOUS = {s for s in _STEMS if _STEMS.count(s) > 1}
+MODULES = {p.stem: str(p) for p in _FILES if p.stem not in AMBIGUOUS}
+MODULES.update({str(p.relative_to("clusterup").with_suffix("")): str(p) for p in _FILES})
 
 
 def pkg(*modules):
     """The clusterup modules a rule's computation uses: editing one reruns exactly its dependants.
 
-    Modules are named by their file name (unique across the subpackages); the package's and the
-    subpackages' ``__init__.py`` and the shared helpers are always included."""
+    Modules are named by their file name, or by their path inside the package ("structural/
+    multigroup") where the file name is not unique; the package's and the subpackages'
+    ``__init__.py`` and the shared helpers are always included."""
+    ambiguous = [m for m in modules if m in AMBIGUOUS]
+    if ambiguous:
+        raise ValueError(f"pkg(): module name(s) {ambiguous} occur in several subpackages; name them by path, "
+                         f"e.g. 'structural/{ambiguous[0]}'")
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
         raise ValueError(f"pkg(): no clusterup module named {unknown}")

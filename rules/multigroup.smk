@@ -3,7 +3,7 @@ if (config.get("multigroup") or {}).get("groups"):
 
     rule multigroup:
         input:
-            code=pkg("multigroup", "ml", "spec", "syntax", "fitindices", "config", "clean"),
+            code=pkg("estimation/multigroup", "structural/multigroup", "ml", "spec", "syntax", "fitindices", "config", "clean"),
             clean="results/clean/survey_clean.csv",
             codebook=CODEBOOK,
             model=MODEL,

@@ -10,7 +10,7 @@ if config["sensitivity"]["methods"]:
 
 rule sensitivity:
     input:
-        code=pkg("sensitivity", "robust", "fiml", "sem", "ml", "spec", "syntax", "fitindices", "hypotheses", "config", "clean"),
+        code=pkg("structural/sensitivity", "robust", "fiml", "sem", "ml", "spec", "syntax", "fitindices", "hypotheses", "config", "clean"),
         clean="results/clean/survey_clean.csv",
         imputed="results/clean/imputed_cells.csv",
         codebook=CODEBOOK,

@@ -20,7 +20,10 @@ FILES = [
                "second-order factors.",
                (F("available", "whether the comparison exists"), F("chi2_first", "χ² of the first-order model"),
                 F("chi2_second", "χ² of the second-order model"),
-                F("target_coefficient", "T = chi2_first / chi2_second"), F("reason", "explanation"))),
+                F("target_coefficient", "T = chi2_first / chi2_second"),
+                F("df_first", "df of the first-order model"), F("df_second", "df of the second-order model"),
+                F("delta_chi2", "χ² difference second − first", "χ² units"), F("delta_df", "df difference"),
+                F("p_delta", "p of the χ² difference"), F("reason", "explanation"))),
     ResultFile("cfa/per_construct.csv", "examiner", "One-factor CFA of each construct with at least 4 items.",
                (F("construct", "construct"), F("n_items", "items"), F("npar", "free parameters"),
                 F("chi2", "χ²"), F("df", "df"), F("p", "p"), F("chi2_df", "χ²/df"), F("gfi", "GFI"),
@@ -34,6 +37,9 @@ FILES = [
                "ULMC model (first-order CFA + method factor with one equal loading, variance 1, uncorrelated "
                "with the traits).",
                (F("harman_first_factor_pct", "first unrotated component's share of variance", "percent (0–100)"),
+                F("harman_limit_pct", "the limit Harman's share is compared with", "percent (0–100)"),
+                F("likelihood", "likelihood convention of the χ² (wishart or normal)"),
+                F("first_order", "fit of the first-order CFA the method models are compared with (chi2, df, cfi, …)"),
                 F("one_factor", "chi2, df, cfi, tli, rmsea, srmr of the one-factor CFA"),
                 F("ulmc", "chi2, df, cfi, rmsea, delta_chi2, delta_df, p (Δχ² vs first-order), method_loading, "
                           "method_variance_share (mean squared standardized method loading, proportion)"))),

@@ -113,6 +113,8 @@ def test_sensitivity_panel(chapter):
     assert set(ver.method) == {"ml", "mlr", "mlm"} and len(ver) == 3 * len(hyp)
     assert all((v != hyp[i]) == c for i, v, c in zip(ver.id, ver.verdict, ver.changed))
     assert "Robustness of the conclusions" in _pdf_text(chapter / "results/report/chapter.pdf")
+
+
 def test_every_results_file_is_in_the_dictionary(chapter):
     """Every CSV/JSON deliverable is registered; every CSV's header is its contract (plus the
     declared study-dependent columns); every JSON's top-level keys are documented."""

@@ -254,7 +254,10 @@ def render_html(template_dir: str, context: dict, template: str = "chapter.html.
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dir), undefined=jinja2.StrictUndefined,
                              autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    # every sentence of a template goes through the message catalog: {% trans %}…{% endtrans %} or
+    # _("… %(name)s …", name=value) (new-style gettext); English is the identity translation
+    env.install_null_translations(newstyle=True)
     env.filters.update(fmt.FILTERS)
     # the globals call through a holder, so templates imported without context (which Jinja caches
     # across renders) number with the current pass too

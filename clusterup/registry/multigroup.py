@@ -31,10 +31,16 @@ FILES = [
                                      "ΔCFI ≥ −.010 and ΔRMSEA ≤ .015; both criteria named"))),
     ResultFile("multigroup/paths.csv", "multigroup",
                "Structural paths of the full SEM in each group, all loadings (first and second order) "
-               "equal across groups (AMOS measurement weights).",
-               fields=(F("group", "group name as configured"), F("lhs", "effect"), F("op", "~"),
-                       F("rhs", "cause"), F("label", "label in the model file"),
-                       F("est", "unstandardized estimate"), F("se", "standard error (expected information)"),
+               "equal across groups (AMOS measurement weights); then every defined (:=) parameter of the "
+               "model in each group (group-specific indirect and total effects), its SE by the delta "
+               "method from the covariance matrix of the multi-group fit.",
+               fields=(F("group", "group name as configured"),
+                       F("lhs", "effect (op ~) or the defined parameter's name (op :=)"),
+                       F("op", "~ for a structural path, := for a defined parameter"),
+                       F("rhs", "cause (op ~) or the defining expression (op :=)"),
+                       F("label", "label in the model file (the name for :=)"),
+                       F("est", "unstandardized estimate"),
+                       F("se", "standard error (expected information; delta method for :=)"),
                        F("z", "est / se"), F("p", "two-tailed p of z"),
                        F("std_all", "completely standardized estimate within the group"))),
     ResultFile("multigroup/differences.csv", "multigroup",
@@ -42,9 +48,13 @@ FILES = [
                "groups (independent samples, se_diff = √(se₁² + se₂²)) and the Δχ² of constraining the "
                "path equal across all groups (omnibus when there are more than two groups).",
                fields=(F("lhs", "effect"), F("op", "~"), F("rhs", "cause"), F("label", "label in the model file")),
-               extra="est_<group> per group (in config order); with more than two groups `pair` "
-                     "(\"B - A\"); then diff (estimate of the later group minus the earlier one), se_diff, z, "
-                     "p (two-tailed), delta_chi2, delta_df, p_delta",
+               extra="est_<group> per group (in config order). Two groups: exactly lhs, op, rhs, label, "
+                     "est_<first>, est_<second>, diff, se_diff, z, p, delta_chi2, delta_df, p_delta; one row "
+                     "per structural path. More than two groups: one row per structural path and pair of "
+                     "groups (all G·(G−1)/2 pairs, earlier × later in config order), `pair` (\"B - A\") "
+                     "after the est_ columns; diff, se_diff, z, p are that pair's critical ratio and "
+                     "delta_chi2, delta_df (= G − 1), p_delta the omnibus test of the path equal in all "
+                     "groups, repeated on each of the path's rows",
                exact=True),
     ResultFile("multigroup/summary.json", "multigroup",
                "Grouping variable, group sizes, rows excluded because their code is not mapped, notes "

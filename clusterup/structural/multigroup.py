@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from clusterup.errors import InputError
 from clusterup.estimation.multigroup import fit_multigroup
 from clusterup.estimation.spec import ModelSpec
 
@@ -69,7 +70,8 @@ def compare_paths(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, li
                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Group paths, their differences and the fit of the measurement-weights model.
 
-    Returns ``paths`` (:data:`PATH_COLUMNS`), ``differences`` (``lhs, op, rhs, label,
+    Returns ``paths`` (:data:`PATH_COLUMNS`: the ``~`` rows, then one ``:=`` row per defined
+    parameter and group, delta-method SE), ``differences`` (``lhs, op, rhs, label,
     est_<group>…, diff, se_diff, z, p, delta_chi2, delta_df, p_delta``; for more than two groups
     one row per path and pair of groups, ``pair`` naming it, the Δχ² being the omnibus test) and
     the fit block of the measurement-weights model.
@@ -78,6 +80,7 @@ def compare_paths(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, li
     fb = base.fit_block()
     est = base.estimates()
     paths = est[est.op == "~"][PATH_COLUMNS].reset_index(drop=True)
+    defined = base.defined()
     names = [g for g, _ in groups]
     rows = []
     for e in [e for e in spec.free_entries() if e.op == "~"]:
@@ -85,7 +88,7 @@ def compare_paths(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, li
         con = fit_multigroup(spec, groups, likelihood=likelihood, equal=("loadings",), equal_paths=(key,),
                              start_locals=base.locals()).fit_block()
         d_chi2, d_df, p_delta = _lrt(con, fb)
-        sel = paths[(paths.lhs == e.lhs) & (paths.rhs == e.rhs)].set_index("group")
+        sel = paths[(paths.lhs == e.lhs) & (paths.op == "~") & (paths.rhs == e.rhs)].set_index("group")
         pairs = [(names[0], names[1])] if len(names) == 2 else \
             [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
         for a, b in pairs:
@@ -100,6 +103,8 @@ def compare_paths(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, li
                        p=float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else np.nan,
                        delta_chi2=d_chi2, delta_df=d_df, p_delta=p_delta)
             rows.append(row)
+    if len(defined):
+        paths = pd.concat([paths, defined[PATH_COLUMNS]], ignore_index=True)
     return paths, pd.DataFrame(rows), fb
 
 
@@ -118,16 +123,33 @@ def multigroup_analysis(data: pd.DataFrame, analysis_model, *, by: str, groups: 
         by_label = {str(v): k for k, v in categories.items()}
         groups = {g: [_as_code(by_label.get(str(c), c)) for c in codes] for g, codes in groups.items()}
     parts, unmapped = split_groups(data, by, groups, source=source)
+    full = build_spec(analysis_model, list(data.columns), source)
+    check_group_sizes(parts, full, by=by, source=source)
     cfa = build_spec(measurement_model(analysis_model), list(data.columns), source)
     invariance = invariance_ladder(cfa, parts, likelihood=likelihood)
-    full = build_spec(analysis_model, list(data.columns), source)
     paths, differences, fb = compare_paths(full, parts, likelihood=likelihood)
-    per_group = full.n_free + full.p
-    notes = [f"group {g!r} has {len(d)} respondents, fewer than the {per_group} free parameters per group "
-             "of the configural SEM: its estimates are imprecise" for g, d in parts if len(d) < per_group]
+    notes: list[str] = []
     summary = {"by": by, "likelihood": likelihood, "groups": {g: int(len(d)) for g, d in parts},
                "unmapped": int(unmapped), "notes": notes, "measurement_weights_fit": fb}
     return {"invariance": invariance, "paths": paths, "differences": differences, "summary": summary}
+
+
+def check_group_sizes(parts: list[tuple[str, pd.DataFrame]], spec: ModelSpec, *, by: str,
+                      source: str = "data") -> None:
+    """Fail before any fit when a group has fewer respondents than the free parameters per group
+    of the configural SEM (its parameters plus one intercept per observed variable): such a group
+    cannot support its own estimates, whatever the data."""
+    per_group = spec.n_free + spec.p
+    for name, d in parts:
+        if len(d) < per_group:
+            sizes = ", ".join(f"{g} {len(x)}" for g, x in parts)
+            raise InputError(
+                f"group {name!r} of {by} has {len(d)} respondents, fewer than the {per_group} free "
+                f"parameters per group of the multi-group model ({spec.n_free} of the SEM + {spec.p} "
+                f"intercepts); group sizes: {sizes}",
+                file=source, where=f"multigroup.groups.{name}",
+                fix="merge levels of the grouping variable into larger groups in multigroup.groups, "
+                    "or drop the multigroup block from the config")
 
 
 def _as_code(value):

@@ -65,7 +65,7 @@ def test_three_groups_section(tmp_path):
                                                        "place": "body"}]}, template="w.html.j2")
     t = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u2060", "").replace("&lt;", "<")
     assert "into 3 groups (A = 100, B = 110, C = 90)" in t and "7 respondents" in t
-    assert "Already the metric step fails by both criteria" in t
+    assert "Only configural invariance is supported by both criteria together" in t
     assert "the Δχ² test reaches the configural level, the change in fit indices the scalar level" in t
     assert "differ between groups at p < .05: 1 of 2 (below)" in t and "omnibus Δχ²" in t
     assert "C - A: 0.600 (4.24)" in t and "B - A" not in t          # only the significant pair
@@ -73,3 +73,12 @@ def test_three_groups_section(tmp_path):
     assert "Δχ²(2) = 12.34, p = .002; A: B = 0.200, B: B = 0.500, C: B = 0.800" in t
     assert "H4 (Visual ability → Textual ability → Speed) depends on School: the effect is significant in B, C but not in A" in t
     assert "For H2 the grouping makes no significant difference" in t
+
+
+def test_ladder_conclusion_when_metric_fails_by_both():
+    inv = pd.DataFrame([{"step": "configural", "decision": "baseline"},
+                        {"step": "metric", "decision": "rejected (Δχ²: rejected; Chen: rejected)"},
+                        {"step": "scalar", "decision": "holds (Δχ²: holds; Chen: holds)"}])
+    rows, reached = multigroup._ladder(inv)
+    assert reached == {"chi2": "configural", "chen": "configural", "both": "configural"}
+    assert [r["by_chen"] for r in rows] == [None, False, True]

@@ -61,6 +61,7 @@ FILES = [
                "on small groups, and the fit of the measurement-weights model.",
                fields=(F("by", "grouping column"), F("likelihood", "wishart | normal"),
                        F("groups", "group name -> respondents"), F("unmapped", "rows whose code is in no group"),
-                       F("notes", "warnings (e.g. a group smaller than the free parameters per group)"),
+                       F("notes", "warnings (a measurement-weights model that did not converge); a group smaller than "
+                                   "the free parameters per group stops the stage instead"),
                        F("measurement_weights_fit", "fit block of the measurement-weights model"))),
 ]

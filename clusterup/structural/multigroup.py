@@ -128,7 +128,8 @@ def multigroup_analysis(data: pd.DataFrame, analysis_model, *, by: str, groups: 
     cfa = build_spec(measurement_model(analysis_model), list(data.columns), source)
     invariance = invariance_ladder(cfa, parts, likelihood=likelihood)
     paths, differences, fb = compare_paths(full, parts, likelihood=likelihood)
-    notes: list[str] = []
+    notes = [] if fb.get("converged", True) else \
+        ["the measurement-weights model did not converge: its paths and differences are not interpretable"]
     summary = {"by": by, "likelihood": likelihood, "groups": {g: int(len(d)) for g, d in parts},
                "unmapped": int(unmapped), "notes": notes, "measurement_weights_fit": fb}
     return {"invariance": invariance, "paths": paths, "differences": differences, "summary": summary}

@@ -438,7 +438,7 @@ def n_required(power: "pd.DataFrame", targets=(0.8, 0.9)) -> "pd.DataFrame":
             else:
                 i = hit[0]
                 n0, n1, p0, p1 = ns[i - 1], ns[i], ps[i - 1], ps[i]
-                row[key] = str(int(math.ceil(n0 + (t - p0) * (n1 - n0) / (p1 - p0))))
+                row[key] = str(int(math.ceil(n0 + (t - p0) * (n1 - n0) / (p1 - p0) - 1e-9)))
         rows.append(row)
     return pd.DataFrame(rows, columns=["id", "n_for_80", "n_for_90"])
 

@@ -48,7 +48,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from clusterup.errors import InputError
 from clusterup.estimation.ml import MLProblem
@@ -287,7 +287,14 @@ def n_mult(n: int, likelihood: str) -> int:
 def mc_interval(theta: np.ndarray, vcov: np.ndarray, spec: ModelSpec, name: str, draws: int,
                 rng: np.random.Generator, level: float) -> tuple[float, float]:
     """Monte-Carlo CI of the ``:=`` parameter ``name`` (Preacher & Selig 2012): ``draws`` vectors of
-    the labelled parameters from N(θ̂, vcov), the percentile interval of the function (type 7)."""
+    the labelled parameters from N(θ̂, vcov), the percentile interval of the function (type 7).
+    R: ``semTools::monteCarloCI``."""
+    return mc_intervals(theta, vcov, spec, [name], draws, rng, level)[name]
+
+
+def mc_intervals(theta: np.ndarray, vcov: np.ndarray, spec: ModelSpec, names: list[str], draws: int,
+                 rng: np.random.Generator, level: float) -> dict[str, tuple[float, float]]:
+    """:func:`mc_interval` of several ``:=`` parameters from one set of parameter draws."""
     label_entries = {}
     for e in spec.entries:
         if e.label and e.label not in label_entries:
@@ -301,15 +308,17 @@ def mc_interval(theta: np.ndarray, vcov: np.ndarray, spec: ModelSpec, name: str,
     z = rng.standard_normal((draws, len(free)))
     sample = theta[free] + z @ factor.T
     env = {k: (sample[:, pos[e.free]] if e.free >= 0 else np.full(draws, e.value)) for k, e in label_entries.items()}
+    wanted, out = set(names), {}
+    a = 1 - level
     for d in spec.definitions.definitions:
         env[d.name] = np.broadcast_to(_vector_eval(d.expr, env), (draws,))
-        if d.name == name:
-            break
-    values = env[name]
-    values = values[np.isfinite(values)]
-    a = 1 - level
-    lo, hi = np.quantile(values, [a / 2, 1 - a / 2])
-    return float(lo), float(hi)
+        if d.name in wanted:
+            values = env[d.name][np.isfinite(env[d.name])]
+            lo, hi = np.quantile(values, [a / 2, 1 - a / 2])
+            out[d.name] = (float(lo), float(hi))
+            if len(out) == len(wanted):
+                break
+    return out
 
 
 def _sign_ok(value: float, sign: str) -> bool:
@@ -330,6 +339,7 @@ def run_replications(setup: PowerSetup, ns: list[int], replications: range) -> l
     nested = [(t, MLProblem(t.restricted),
                np.array([e.free for e in t.restricted.entries if e.op == "~~" and e.lhs == e.rhs and e.free >= 0], int))
               for t in setup.tests if t.kind == "nested"]
+    indirect = list(dict.fromkeys(t.definition for t in setup.tests if t.kind == "indirect"))
     records = []
     for n in ns:
         nm = n_mult(n, setup.likelihood)
@@ -365,7 +375,15 @@ def run_replications(setup: PowerSetup, ns: list[int], replications: range) -> l
                     else:
                         chi2 = nm * (rfit.fmin - fit.fmin)
                         ddf = spec.n_free - t.restricted.n_free
-                        nested_out[t.id] = (bool(stats.chi2.sf(max(chi2, 0.0), ddf) < setup.alpha), "")
+                        nested_out[t.id] = (bool(special.chdtrc(ddf, max(chi2, 0.0)) < setup.alpha), "")
+            intervals, estimates = {}, {}
+            if not reason and indirect:
+                intervals = mc_intervals(fit.theta, vcov, spec, indirect, setup.mc_draws, rng, 1 - setup.alpha)
+                lab = {}
+                for e in spec.entries:
+                    if e.label and e.label not in lab:
+                        lab[e.label] = _entry_value(e, fit.theta)
+                estimates = dict(zip(spec.definitions.names, spec.definitions.values(lab)))
             for t in setup.tests:
                 rec = {"n": n, "replication": r, "id": t.id, "ok": False, "success": "", "reason": reason}
                 if not reason:
@@ -374,13 +392,8 @@ def run_replications(setup: PowerSetup, ns: list[int], replications: range) -> l
                         zval = est / math.sqrt(vcov[t.free, t.free])
                         rec.update(ok=True, success=bool(abs(zval) > z_crit and _sign_ok(est, t.sign)))
                     elif t.kind == "indirect":
-                        lo, hi = mc_interval(fit.theta, vcov, spec, t.definition, setup.mc_draws, rng,
-                                             1 - setup.alpha)
-                        lab = {}
-                        for e in spec.entries:
-                            if e.label and e.label not in lab:
-                                lab[e.label] = _entry_value(e, fit.theta)
-                        est = dict(zip(spec.definitions.names, spec.definitions.values(lab)))[t.definition]
+                        lo, hi = intervals[t.definition]
+                        est = estimates[t.definition]
                         rec.update(ok=True, success=bool((lo > 0 or hi < 0) and _sign_ok(est, t.sign)))
                     else:
                         success, why = nested_out[t.id]

@@ -136,3 +136,17 @@ def test_failed_replications_are_counted_not_dropped():
     assert row.n_failed > 0 and row.n_ok + row.n_failed == 40
     assert {r["reason"] for r in rec if not r["ok"]} <= {"inadmissible: negative variance estimate"} | {
         r["reason"] for r in rec if r["reason"].startswith("no convergence")}
+
+
+def test_config_checks_of_the_power_study(tmp_path):
+    from clusterup.io.guard import check_study_config
+
+    base = {"codebook": "c.yaml", "model": "m.lavaan", "hypotheses": "h.yaml"}
+    check_study_config({**base, "power": {"enabled": True, "replications": 10, "shards": 2,
+                                          "population": "fitted"}}, str(tmp_path))
+    with pytest.raises(InputError, match="power.population"):
+        check_study_config({**base, "power": {"enabled": True, "replications": 10, "shards": 2,
+                                              "population": "nope.lavaan"}}, str(tmp_path))
+    with pytest.raises(InputError, match="power.shards"):
+        check_study_config({**base, "power": {"enabled": True, "replications": 10, "shards": 20,
+                                              "population": "fitted"}}, str(tmp_path))

@@ -91,6 +91,7 @@ include: "rules/provenance.smk"
 include: "rules/examiner.smk"
 include: "rules/audit.smk"
 include: "rules/dictionary.smk"
+include: "rules/power.smk"
 
 
 rule all:

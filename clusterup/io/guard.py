@@ -67,6 +67,19 @@ def check_study_config(config: dict, root: str | None = None) -> None:
                          f"({boot['samples']}): some shards would have no resample to fit",
                          file="config", where="bootstrap.shards",
                          fix=f"set bootstrap.shards to at most {boot['samples']} (8 is plenty on one machine)")
+    power = config.get("power") or {}
+    if power.get("enabled"):
+        if isinstance(power.get("shards"), int) and power["shards"] > power.get("replications", 1):
+            raise InputError(f"power.shards ({power['shards']}) is larger than power.replications "
+                             f"({power['replications']}): some shards would have nothing to simulate",
+                             file="config", where="power.shards",
+                             fix=f"set power.shards to at most {power['replications']} (or auto)")
+        pop = str(power.get("population", "fitted"))
+        if pop != "fitted" and not os.path.isfile(os.path.join(root, pop)):
+            raise InputError(f"the power population model {pop!r} does not exist", file="config",
+                             where="power.population",
+                             fix="give the path of a lavaan model file with the population values, "
+                                 "or 'fitted' for the fitted model's estimates")
     for key in ("codebook", "model", "hypotheses"):
         path = str(config.get(key, ""))
         if path and not _inside(path, root):

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.workflow
 def _config(wd, published):
     cfg = yaml.safe_load((wd / "config/config.yaml").read_text())
     cfg["bootstrap"].update(samples=200, shards=2)
+    cfg["power"]["enabled"] = False           # not what this test is about (the power study: test_power)
     cfg["audit"] = {"published": published}
     path = wd / "config" / "audit_test.yaml"
     path.write_text(yaml.safe_dump(cfg, sort_keys=False))

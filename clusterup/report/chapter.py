@@ -165,7 +165,11 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ri = r["rel_items"].copy()
     ri["flag"] = ri["flag"].fillna("")
     ctx["rel_items"] = _group(ri, "construct")
-    ctx["purification"] = _records(r["purification"])
+    reasons_zh = {d["item"]: d.get("reason_zh") for d in items_dropped}
+    ctx["purification"] = [dict(p, reason=zh(p["reason"], reasons_zh.get(p["item"]), f"items_dropped {p['item']} reason"))
+                           for p in _records(r["purification"])]
+    items_dropped = [dict(d, reason=zh(d["reason"], d.get("reason_zh"), f"items_dropped {d['item']} reason"))
+                     for d in items_dropped] if language == "zh" else items_dropped
     ctx["adequacy"] = r["adequacy"]
     var = r["variance"]
     k = r["adequacy"]["n_components_retained"]
@@ -243,7 +247,7 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ctx["provenance"] = prov
     ctx["figures"] = {k: svg_data_uri(r[k]) for k in ("cfa_diagram", "sem_diagram", "item_plot", "heatmap",
                                                                  "bootstrap_plot")}
-    ctx["warnings"] = collect_warnings(r)
+    ctx["warnings"] = collect_warnings(r, _)
     ctx["items_dropped"] = items_dropped
     ctx["model_text"] = r["sem_fit"].get("model", "")
     ctx["cfa_model_text"] = r["cfa_fit"].get("model", "")
@@ -296,24 +300,29 @@ def _profile_zh(prof: pd.DataFrame, codebook, zh, _) -> pd.DataFrame:
     return out
 
 
-def collect_warnings(r: dict) -> dict[str, list[str]]:
-    """Warnings shown where they matter: estimation problems, failed draws, normality flags."""
+def collect_warnings(r: dict, _=None) -> dict[str, list[str]]:
+    """Warnings shown where they matter: estimation problems, failed draws, normality flags
+    (sentences through the translator ``_``; the estimation's own messages stay as written)."""
+    from clusterup.report.narrative import NULL
+
+    _ = _ or NULL
     w = {"cfa": list(r["cfa_fit"].get("warnings", [])), "sem": list(r["sem_fit"].get("warnings", [])),
          "bootstrap": [], "data": []}
     if not r["cfa_fit"].get("converged", True):
-        w["cfa"].append("the CFA did not converge")
+        w["cfa"].append(_("the CFA did not converge"))
     if not r["sem_fit"].get("converged", True):
-        w["sem"].append("the structural model did not converge")
+        w["sem"].append(_("the structural model did not converge"))
     bs = r["bootstrap_summary"]
     if bs["n_failed"]:
-        w["bootstrap"].append(f"{bs['n_failed']} of {bs['attempts']} bootstrap resamples failed and were replaced: "
-                              + "; ".join(f"{v}× {k}" for k, v in bs["failure_reasons"].items()))
+        w["bootstrap"].append(_("{failed} of {attempts} bootstrap resamples failed and were replaced: {reasons}").format(
+            failed=bs["n_failed"], attempts=bs["attempts"],
+            reasons="; ".join(f"{v}× {_(k)}" for k, v in bs["failure_reasons"].items())))
     for hid, comp in r["nested"].get("comparisons", {}).items():
         for msg in comp["restricted_fit"].get("warnings", []):
-            w["sem"].append(f"restricted model of {hid}: {msg}")
+            w["sem"].append(_("restricted model of {id}: {message}").format(id=hid, message=msg))
     if r["normality"]["univariate"]["n_flagged"]:
-        w["data"].append("items beyond the univariate normality limits: "
-                         + ", ".join(r["normality"]["univariate"]["flagged_items"]))
+        w["data"].append(_("items beyond the univariate normality limits: {items}").format(
+            items=", ".join(r["normality"]["univariate"]["flagged_items"])))
     return w
 
 

@@ -82,7 +82,10 @@ def dynamic_messages() -> list[str]:
              "partially supported", "marvelous", "meritorious", "middling", "mediocre", "miserable",
              "unacceptable", "Returned", "Valid", "out of range", "excess missing", "straightlining",
              "duplicate", "incomplete", "low citc", "alpha rises if deleted", "mean", "sd", "median", "min",
-             "max", "kaiser", "parallel"]
+             "max", "kaiser", "parallel",
+             # bootstrap failure reasons (clusterup/structural/bootstrap.py)
+             "inadmissible: negative variance estimate", "resample covariance not positive definite",
+             "injected failure (test)"]
     words += list(FAMILIES.values())
     words += [c.label for c in FIT_CRITERIA.values()] + [c.label for c in OTHER_CRITERIA.values()]
     words += [m.TITLE for m in load_sections()]

@@ -40,6 +40,48 @@ REPORT_LANGUAGES = list(dict.fromkeys(config["report"].get("languages") or [conf
 CATALOGS = sorted(str(p) for p in Path("clusterup/report/locale").rglob("*.po"))
 FINAL_TARGETS += [f"results/report/chapter_{lang}.{ext}" for lang in REPORT_LANGUAGES[1:] for ext in ("html", "pdf")]
 
+# the figures with words (axis titles, legends, effect names) once per further language; the path
+# diagrams show codes only and serve every language
+for _lang in REPORT_LANGUAGES:
+    if _lang == "en":
+        continue
+
+    rule:
+        name:
+            f"figures_{_lang}"
+        input:
+            code=pkg("figures", "labels", "formatting", "config", "clean", "syntax", "i18n"),
+            catalog=CATALOGS,
+            clean="results/clean/survey_clean.csv",
+            codebook=CODEBOOK,
+            model=MODEL,
+            hypotheses=HYPOTHESES,
+            correlations="results/correlations/constructs.csv",
+            effects="results/mediation/effects.csv",
+            draws="results/mediation/draws.csv",
+        output:
+            item_plot=f"results/figures/{_lang}/item_distributions.svg",
+            heatmap=f"results/figures/{_lang}/correlation_heatmap.svg",
+            bootstrap=f"results/figures/{_lang}/bootstrap_distributions.svg",
+        params:
+            items_dropped=config["items_dropped"],
+            effect_labels=config["report"]["effect_labels"],
+            language=_lang,
+        log:
+            f"results/logs/figures_{_lang}.log",
+        benchmark:
+            f"results/benchmarks/figures_{_lang}.tsv"
+        script:
+            "../scripts/figures.py"
+
+
+def _figures_of(lang):
+    """The word-bearing figures of a language (English: the main figures rule's)."""
+    d = "results/figures" if lang == "en" else f"results/figures/{lang}"
+    return {"item_plot": f"{d}/item_distributions.svg", "heatmap": f"{d}/correlation_heatmap.svg",
+            "bootstrap_plot": f"{d}/bootstrap_distributions.svg"}
+
+
 for _i, _lang in enumerate(REPORT_LANGUAGES):
     _suffix = "" if _i == 0 else f"_{_lang}"
 
@@ -88,9 +130,9 @@ for _i, _lang in enumerate(REPORT_LANGUAGES):
             provenance="results/provenance.json",
             cfa_diagram="results/figures/cfa_diagram.svg",
             sem_diagram="results/figures/sem_diagram.svg",
-            item_plot="results/figures/item_distributions.svg",
-            heatmap="results/figures/correlation_heatmap.svg",
-            bootstrap_plot="results/figures/bootstrap_distributions.svg",
+            item_plot=_figures_of(_lang)["item_plot"],
+            heatmap=_figures_of(_lang)["heatmap"],
+            bootstrap_plot=_figures_of(_lang)["bootstrap_plot"],
         output:
             html=report(f"results/report/chapter{_suffix}.html", caption="../templates/snakemake/chapter.rst", category="Chapter"),
             pdf=report(f"results/report/chapter{_suffix}.pdf", caption="../templates/snakemake/chapter.rst", category="Chapter"),

@@ -26,7 +26,7 @@ def main(smk):
                        translate=translate)
     if ctx["fallback"]:
         logging.warning("%d study text(s) have no Chinese wording in the codebook and print in English: %s",
-                        len(ctx["fallback"]), "; ".join(ctx["fallback"]))
+                        len(set(ctx["fallback"])), "; ".join(dict.fromkeys(ctx["fallback"])))
     if translate.untranslated:
         logging.warning("%d message(s) have no %s translation in the catalog and print in English "
                         "(run tools/update_catalog.py and translate them): %s", len(translate.untranslated),

@@ -130,11 +130,22 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
 
     labels = {f: zh(codebook.label(f), codebook.constructs.get(f, {}).get("label_zh"), f"construct {f}")
               for f in study.model.latent}
-    effect_names = effect_labels(study.analysis_model, labels, report_cfg.get("effect_labels"))
+    # (the configured effect_labels are English display names: the Chinese chapter names effects from label_zh)
+    effect_names = effect_labels(study.analysis_model, labels, None if language == "zh" else report_cfg.get("effect_labels"))
+    if language != "en":
+        from clusterup.report.i18n import localize_effects
+
+        effect_names = localize_effects(effect_names, _)
     hyps = r["hypotheses"]
     ctx: dict = {"lang": language, "fallback": fallback, "cfg": report_cfg, "likelihood": likelihood, "data_path": data_path, "labels": labels,
                  "effect_names": effect_names, "study_sections": report_cfg.get("sections") or {},
                  "has_second_order": bool(study.second_order())}
+    if language == "zh" and len(r["purification"]):
+        # the dropped items' reasons (config items_dropped[].reason_zh), for the narrative and the table
+        reasons_zh = {d["item"]: d.get("reason_zh") for d in items_dropped}
+        pur = r["purification"]
+        r["purification"] = pur.assign(reason=[zh(x, reasons_zh.get(i), f"items_dropped {i} reason")
+                                               for i, x in zip(pur["item"], pur["reason"])])
     ctx["heading"], ctx["subtitle"], ctx["data_note"] = chapter_heading(report_cfg, language, zh)
     sections_zh = report_cfg.get("sections_zh") or {}
     ctx["study_sections"] = {k: zh(v, sections_zh.get(k), f"report.sections.{k}")
@@ -165,9 +176,7 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ri = r["rel_items"].copy()
     ri["flag"] = ri["flag"].fillna("")
     ctx["rel_items"] = _group(ri, "construct")
-    reasons_zh = {d["item"]: d.get("reason_zh") for d in items_dropped}
-    ctx["purification"] = [dict(p, reason=zh(p["reason"], reasons_zh.get(p["item"]), f"items_dropped {p['item']} reason"))
-                           for p in _records(r["purification"])]
+    ctx["purification"] = _records(r["purification"])
     items_dropped = [dict(d, reason=zh(d["reason"], d.get("reason_zh"), f"items_dropped {d['item']} reason"))
                      for d in items_dropped] if language == "zh" else items_dropped
     ctx["adequacy"] = r["adequacy"]

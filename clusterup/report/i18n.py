@@ -85,8 +85,17 @@ def dynamic_messages() -> list[str]:
              "max", "kaiser", "parallel",
              # bootstrap failure reasons (clusterup/structural/bootstrap.py)
              "inadmissible: negative variance estimate", "resample covariance not positive definite",
-             "injected failure (test)"]
+             "injected failure (test)",
+             # the suffix of total-effect names (clusterup/structural/labels.py), see localize_effects
+             " (total)"]
     words += list(FAMILIES.values())
     words += [c.label for c in FIT_CRITERIA.values()] + [c.label for c in OTHER_CRITERIA.values()]
     words += [m.TITLE for m in load_sections()]
     return list(dict.fromkeys(words))
+
+
+def localize_effects(names: dict[str, str], _) -> dict[str, str]:
+    """Effect display names in the chapter's language: the " (total)" suffix that
+    clusterup.structural.labels appends to total effects goes through the catalog."""
+    suffix = " (total)"
+    return {k: (v[: -len(suffix)] + _(suffix) if v.endswith(suffix) else v) for k, v in names.items()}

@@ -74,15 +74,20 @@ class Numbering:
     frozen: dict[str, str] = field(default_factory=dict)
     assigned: dict[str, str] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=lambda: {"table": 0, "figure": 0})
+    language: str = "en"
+
+    # the label of a table/figure number as each language writes it ("Table 4-1"; Chinese theses: "表4-1")
+    LABELS = {"en": {"table": "Table {c}-{n}", "figure": "Figure {c}-{n}", "later": "(see below)"},
+              "zh": {"table": "表{c}-{n}", "figure": "图{c}-{n}", "later": "(见下文)"}}
 
     def caption(self, kind: str, key: str) -> str:
         if key not in self.assigned:
             self.counters[kind] += 1
-            self.assigned[key] = f"{'Table' if kind == 'table' else 'Figure'} {self.chapter}-{self.counters[kind]}"
+            self.assigned[key] = self.LABELS[self.language][kind].format(c=self.chapter, n=self.counters[kind])
         return self.assigned[key]
 
     def ref(self, key: str) -> str:
-        return self.frozen.get(key) or self.assigned.get(key) or "(see below)"
+        return self.frozen.get(key) or self.assigned.get(key) or self.LABELS[self.language]["later"]
 
 
 def resolve_refs(text: str, numbering: Numbering) -> str:
@@ -101,21 +106,50 @@ def _group(df: pd.DataFrame, key: str) -> list[dict]:
 
 def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: list[dict],
                   likelihood: str, data_path: str, codebook, study, impute: str = "construct_mean",
-                  translate=None) -> dict:
+                  translate=None, language: str = "en") -> dict:
     """Everything the templates show, from the results files.
 
-    ``translate`` is the gettext function of the chapter's language (English when None)."""
+    ``translate`` is the gettext function of the chapter's language (English when None).  For
+    ``language="zh"`` the study's texts (construct labels, items, demographics, categories,
+    hypotheses) come from the codebook's ``*_zh`` fields; a missing one falls back to English and is
+    listed in ``ctx["fallback"]`` (the report script logs them in one warning)."""
     from clusterup.report.narrative import NULL, narrative
     from clusterup.structural.labels import effect_labels, path_label
 
     _ = translate or NULL
     r = load_results(paths)
-    labels = study.labels()
-    effect_names = effect_labels(study.analysis_model, labels, report_cfg.get("effect_labels"))
+    fallback: list[str] = []
+
+    def zh(english, chinese, what: str):
+        if language != "zh":
+            return english
+        if chinese:
+            return chinese
+        fallback.append(what)
+        return english
+
+    labels = {f: zh(codebook.label(f), codebook.constructs.get(f, {}).get("label_zh"), f"construct {f}")
+              for f in study.model.latent}
+    # (the configured effect_labels are English display names: the Chinese chapter names effects from label_zh)
+    effect_names = effect_labels(study.analysis_model, labels, None if language == "zh" else report_cfg.get("effect_labels"))
+    if language != "en":
+        from clusterup.report.i18n import localize_effects
+
+        effect_names = localize_effects(effect_names, _)
     hyps = r["hypotheses"]
-    ctx: dict = {"cfg": report_cfg, "likelihood": likelihood, "data_path": data_path, "labels": labels,
+    ctx: dict = {"lang": language, "fallback": fallback, "cfg": report_cfg, "likelihood": likelihood, "data_path": data_path, "labels": labels,
                  "effect_names": effect_names, "study_sections": report_cfg.get("sections") or {},
                  "has_second_order": bool(study.second_order())}
+    if language == "zh" and len(r["purification"]):
+        # the dropped items' reasons (config items_dropped[].reason_zh), for the narrative and the table
+        reasons_zh = {d["item"]: d.get("reason_zh") for d in items_dropped}
+        pur = r["purification"]
+        r["purification"] = pur.assign(reason=[zh(x, reasons_zh.get(i), f"items_dropped {i} reason")
+                                               for i, x in zip(pur["item"], pur["reason"])])
+    ctx["heading"], ctx["subtitle"], ctx["data_note"] = chapter_heading(report_cfg, language, zh)
+    sections_zh = report_cfg.get("sections_zh") or {}
+    ctx["study_sections"] = {k: zh(v, sections_zh.get(k), f"report.sections.{k}")
+                             for k, v in (report_cfg.get("sections") or {}).items() if v}
     ctx["narrative"] = narrative(r, study=study, labels=labels, effect_names=effect_names, hyps=hyps,
                                  impute=impute, _=_)
     ctx["flow"] = r["flow"]
@@ -127,9 +161,13 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
                         + [{"step": "Valid", "n": flow["valid"], "pct_of_returned": 100.0 * flow["valid"] / ret,
                             "excluded": False}])
     ctx["exclusions"] = _records(r["exclusions"])
-    ctx["profile"] = _group(r["profile"], "label")
+    prof = r["profile"].copy()
+    if language != "en" and len(prof):
+        prof = _profile_zh(prof, codebook, zh, _)
+    ctx["profile"] = _group(prof, "label")
+    item_text = {i.name: zh(i.text, i.text_zh, f"item {i.name}") for i in codebook.items.values()}
     it = r["item_table"].copy()
-    it["text"] = [codebook.items[i].text for i in it["item"]]
+    it["text"] = [item_text[i] for i in it["item"]]
     it["construct_label"] = [labels.get(c, c) for c in it["construct"]]
     ctx["item_table"] = _records(it)
     ctx["normality"] = r["normality"]
@@ -139,6 +177,8 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ri["flag"] = ri["flag"].fillna("")
     ctx["rel_items"] = _group(ri, "construct")
     ctx["purification"] = _records(r["purification"])
+    items_dropped = [dict(d, reason=zh(d["reason"], d.get("reason_zh"), f"items_dropped {d['item']} reason"))
+                     for d in items_dropped] if language == "zh" else items_dropped
     ctx["adequacy"] = r["adequacy"]
     var = r["variance"]
     k = r["adequacy"]["n_components_retained"]
@@ -191,7 +231,10 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ctx["ci_pct"] = 100.0 * r["bootstrap_summary"]["ci_level"]
     ctx["nested"] = r["nested"]
     hyp_rows = _records(hyps)
+    statements_zh = {h.id: h.statement_zh for h in study.hypotheses} if language == "zh" else {}
     for h in hyp_rows:
+        if language == "zh":
+            h["statement"] = zh(h["statement"], statements_zh.get(h["id"]), f"hypothesis {h['id']}")
         if h["kind"] == "indirect":
             h["test"] = effect_names.get(h["target"], h["target"])
         elif h["kind"] == "path":
@@ -202,7 +245,7 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
                                   for t in h["target"].split(";"))
     ctx["hypotheses"] = hyp_rows
     ctx["codebook_items"] = [{"item": i.name, "construct": i.construct, "label": labels.get(i.construct, i.construct),
-                              "text": i.text, "reverse": i.reverse,
+                              "text": item_text[i.name], "reverse": i.reverse,
                               "dropped": i.name in {d["item"] for d in items_dropped}}
                              for i in codebook.items.values()]
     ctx["constructs"] = codebook.constructs
@@ -213,7 +256,7 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ctx["provenance"] = prov
     ctx["figures"] = {k: svg_data_uri(r[k]) for k in ("cfa_diagram", "sem_diagram", "item_plot", "heatmap",
                                                                  "bootstrap_plot")}
-    ctx["warnings"] = collect_warnings(r)
+    ctx["warnings"] = collect_warnings(r, _)
     ctx["items_dropped"] = items_dropped
     ctx["model_text"] = r["sem_fit"].get("model", "")
     ctx["cfa_model_text"] = r["cfa_fit"].get("model", "")
@@ -223,24 +266,72 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     return ctx
 
 
-def collect_warnings(r: dict) -> dict[str, list[str]]:
-    """Warnings shown where they matter: estimation problems, failed draws, normality flags."""
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """1 -> 一, 4 -> 四, 10 -> 十, 12 -> 十二, 21 -> 二十一 (chapter numbers as Chinese theses write them)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def chapter_heading(cfg: dict, language: str, zh) -> tuple[str, str, str]:
+    """(h1, subtitle, data note).  English: the configured title and author.  Chinese: 第四章 实证分析
+    as Chinese theses head the chapter, the configured title_zh/author_zh as the subtitle, and
+    data_note_zh (falling back to the English note)."""
+    if language != "zh":
+        return cfg.get("title", ""), cfg.get("author", ""), cfg.get("data_note", "")
+    heading = f"第{cn_numeral(int(cfg.get('chapter_number', 4)))}章 实证分析"
+    subtitle = " · ".join(x for x in (cfg.get("title_zh"), cfg.get("author_zh")) if x)
+    note = zh(cfg.get("data_note", ""), cfg.get("data_note_zh"), "report.data_note")
+    return heading, subtitle, note
+
+
+def _profile_zh(prof: pd.DataFrame, codebook, zh, _) -> pd.DataFrame:
+    """The sample profile with the codebook's Chinese demographic labels and category names."""
+    out = prof.copy()
+    for var, spec in codebook.demographics.items():
+        rows = out["variable"] == var
+        if not rows.any():
+            continue
+        out.loc[rows, "label"] = zh(spec["label"], spec.get("label_zh"), f"demographic {var}")
+        names = {}
+        for code, name in spec.get("categories", {}).items():
+            names[name] = zh(name, spec.get("categories_zh", {}).get(code), f"category {var}={code}")
+        for k, name in enumerate(spec.get("bin_labels") or []):
+            bz = spec.get("bin_labels_zh") or []
+            names[name] = zh(name, bz[k] if k < len(bz) else "", f"band {var}: {name}")
+        out.loc[rows, "category"] = [names[c] if c in names else _(c) for c in out.loc[rows, "category"]]
+    return out
+
+
+def collect_warnings(r: dict, _=None) -> dict[str, list[str]]:
+    """Warnings shown where they matter: estimation problems, failed draws, normality flags
+    (sentences through the translator ``_``; the estimation's own messages stay as written)."""
+    from clusterup.report.narrative import NULL
+
+    _ = _ or NULL
     w = {"cfa": list(r["cfa_fit"].get("warnings", [])), "sem": list(r["sem_fit"].get("warnings", [])),
          "bootstrap": [], "data": []}
     if not r["cfa_fit"].get("converged", True):
-        w["cfa"].append("the CFA did not converge")
+        w["cfa"].append(_("the CFA did not converge"))
     if not r["sem_fit"].get("converged", True):
-        w["sem"].append("the structural model did not converge")
+        w["sem"].append(_("the structural model did not converge"))
     bs = r["bootstrap_summary"]
     if bs["n_failed"]:
-        w["bootstrap"].append(f"{bs['n_failed']} of {bs['attempts']} bootstrap resamples failed and were replaced: "
-                              + "; ".join(f"{v}× {k}" for k, v in bs["failure_reasons"].items()))
+        w["bootstrap"].append(_("{failed} of {attempts} bootstrap resamples failed and were replaced: {reasons}").format(
+            failed=bs["n_failed"], attempts=bs["attempts"],
+            reasons="; ".join(f"{v}× {_(k)}" for k, v in bs["failure_reasons"].items())))
     for hid, comp in r["nested"].get("comparisons", {}).items():
         for msg in comp["restricted_fit"].get("warnings", []):
-            w["sem"].append(f"restricted model of {hid}: {msg}")
+            w["sem"].append(_("restricted model of {id}: {message}").format(id=hid, message=msg))
     if r["normality"]["univariate"]["n_flagged"]:
-        w["data"].append("items beyond the univariate normality limits: "
-                         + ", ".join(r["normality"]["univariate"]["flagged_items"]))
+        w["data"].append(_("items beyond the univariate normality limits: {items}").format(
+            items=", ".join(r["normality"]["univariate"]["flagged_items"])))
     return w
 
 
@@ -248,7 +339,7 @@ def collect_warnings(r: dict) -> dict[str, list[str]]:
 # rendering
 # ---------------------------------------------------------------------------------------------
 def render_html(template_dir: str, context: dict, template: str = "chapter.html.j2",
-                chapter: int = 4) -> str:
+                chapter: int = 4, language: str = "en", translate=None) -> str:
     """Render with StrictUndefined, twice, so table/figure references resolve in both directions."""
     import jinja2
 
@@ -257,18 +348,30 @@ def render_html(template_dir: str, context: dict, template: str = "chapter.html.
                              lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     # every sentence of a template goes through the message catalog: {% trans %}…{% endtrans %} or
     # _("… %(name)s …", name=value) (new-style gettext); English is the identity translation
-    env.install_null_translations(newstyle=True)
+    # (English is the identity translation; other languages from clusterup/report/locale, see i18n.py)
+    gt = translate
+    if language == "en" and translate is None:
+        env.install_null_translations(newstyle=True)
+    else:
+        from clusterup.report.i18n import translations
+
+        tr = translations(language)
+        gt = translate or tr.gettext
+        env.install_gettext_callables(gt, lambda s, p, n: tr.ngettext(s, p, n), newstyle=True)
     env.filters.update(fmt.FILTERS)
+    # `value | t`: a word that comes from a results file or a registry (verdicts, index labels,
+    # section titles) translated as plain text (escaped, no %-formatting); msgids in i18n.DYNAMIC
+    env.filters["t"] = (lambda v: v) if gt is None else (lambda v: gt(v) if isinstance(v, str) and v else v)
     # the globals call through a holder, so templates imported without context (which Jinja caches
     # across renders) number with the current pass too
     current: list[Numbering] = []
     env.globals.update(caption=lambda kind, key: current[-1].caption(kind, key),
                        ref=lambda key: current[-1].ref(key),
                        refs=lambda t: resolve_refs(t, current[-1]))
-    first = Numbering(chapter)
+    first = Numbering(chapter, language=language)
     current.append(first)
     env.get_template(template).render(**context)
-    second = Numbering(chapter, frozen=dict(first.assigned))
+    second = Numbering(chapter, frozen=dict(first.assigned), language=language)
     current.append(second)
     html = env.get_template(template).render(**context)
     if second.assigned != first.assigned:

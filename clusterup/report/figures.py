@@ -18,13 +18,20 @@ from clusterup.report.formatting import apa, stars
 # ---------------------------------------------------------------------------------------------
 # matplotlib figures
 # ---------------------------------------------------------------------------------------------
-def _plt():
+def _ident(s: str) -> str:
+    return s
+
+
+def _plt(cjk: bool = False):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"svg.hashsalt": "clusterup", "font.family": "DejaVu Sans", "font.size": 9,
+    # Chinese figures: Noto Sans CJK for the characters DejaVu Sans lacks (per-glyph fallback;
+    # the SVG stores the glyphs as paths, so the PDF needs no font for them)
+    family = ["DejaVu Sans", "Noto Sans CJK SC"] if cjk else "DejaVu Sans"
+    plt.rcParams.update({"svg.hashsalt": "clusterup", "font.family": family, "font.size": 9,
                          "axes.spines.top": False, "axes.spines.right": False})
     return plt
 
@@ -37,12 +44,12 @@ def _save(fig, path: str) -> None:
 
 
 def item_distributions(data: pd.DataFrame, items: list[str], scale_min: float, scale_max: float, path: str,
-                       continuous: bool = False) -> None:
+                       continuous: bool = False, _=_ident, cjk: bool = False) -> None:
     """Stacked horizontal bars: % of answered (non-imputed) responses in each category per item.
 
     Integer-coded scales show each answer code; continuous scores (or scales of more than 11 points)
     are shown in five equal-width bands of [min, max]."""
-    plt = _plt()
+    plt = _plt(cjk)
     integer = not continuous and scale_max - scale_min <= 10
     if integer:
         cats = [str(c) for c in range(int(scale_min), int(scale_max) + 1)]
@@ -56,7 +63,7 @@ def item_distributions(data: pd.DataFrame, items: list[str], scale_min: float, s
         x = x[np.isfinite(x)]
         if integer:
             x = x[np.mod(x, 1) == 0]
-        counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
+        counts, _bins = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
         shares.append(100 * counts / max(len(x), 1))
     shares = np.array(shares)
     fig, ax = plt.subplots(figsize=(7.0, 0.15 * len(items) + 1.1))
@@ -68,15 +75,15 @@ def item_distributions(data: pd.DataFrame, items: list[str], scale_min: float, s
         left += shares[:, j]
     ax.set_yticks(y, items, fontsize=7)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of answered responses")
-    ax.legend(title="Response", ncol=len(cats), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False,
+    ax.set_xlabel(_("% of answered responses"))
+    ax.legend(title=_("Response"), ncol=len(cats), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False,
               fontsize=7, title_fontsize=7)
     _save(fig, path)
 
 
-def correlation_heatmap(table: pd.DataFrame, path: str) -> None:
+def correlation_heatmap(table: pd.DataFrame, path: str, _=_ident, cjk: bool = False) -> None:
     """Heatmap of construct correlations with r printed in each cell (stars for p)."""
-    plt = _plt()
+    plt = _plt(cjk)
     names = list(table["construct"])
     R = table[[f"r_{n}" for n in names]].to_numpy(dtype=float)
     P = table[[f"p_{n}" for n in names]].to_numpy(dtype=float)
@@ -89,15 +96,15 @@ def correlation_heatmap(table: pd.DataFrame, path: str) -> None:
             if i != j:
                 ax.text(j, i, f"{apa(R[i, j], nobreak=False)}{stars(P[i, j])}", ha="center", va="center", fontsize=6.5,
                         color="white" if abs(R[i, j]) > 0.6 else "black")
-    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="Pearson r")
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=_("Pearson r"))
     _save(fig, path)
 
 
 def bootstrap_histograms(draws: pd.DataFrame, effects: pd.DataFrame, names: list[str], path: str,
-                         titles: dict[str, str] | None = None) -> None:
+                         titles: dict[str, str] | None = None, _=_ident, cjk: bool = False) -> None:
     """Histogram of each effect's bootstrap draws with the estimate, percentile and BC intervals;
     panels are titled by the effects' display names (``titles``), never by their ``:=`` names."""
-    plt = _plt()
+    plt = _plt(cjk)
     n = max(1, len(names))
     cols = min(3, n)
     rows = math.ceil(n / cols)
@@ -108,13 +115,13 @@ def bootstrap_histograms(draws: pd.DataFrame, effects: pd.DataFrame, names: list
         d = draws[name].to_numpy(dtype=float)
         ax.hist(d, bins=60, color="#9db7d5", edgecolor="none")
         e = eff.loc[name]
-        ax.axvline(e["estimate"], color="#1f3b63", lw=1.2, label="estimate")
-        for lo, hi, style, lab in ((e["perc_lo"], e["perc_hi"], ":", "percentile CI"),
-                                   (e["bc_lo"], e["bc_hi"], "--", "BC CI")):
+        ax.axvline(e["estimate"], color="#1f3b63", lw=1.2, label=_("estimate"))
+        for lo, hi, style, lab in ((e["perc_lo"], e["perc_hi"], ":", _("percentile CI")),
+                                   (e["bc_lo"], e["bc_hi"], "--", _("BC CI"))):
             ax.axvline(lo, color="#b5462f", ls=style, lw=1)
             ax.axvline(hi, color="#b5462f", ls=style, lw=1, label=lab)
         ax.axvline(0, color="black", lw=0.6)
-        ax.set_title(textwrap.fill((titles or {}).get(name, name), 34), fontsize=7)
+        ax.set_title(textwrap.fill((titles or {}).get(name, name), 18 if cjk else 34), fontsize=7)
         ax.set_yticks([])
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].axis("off")

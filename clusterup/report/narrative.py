@@ -93,7 +93,8 @@ def narrative(r: dict, *, study, labels: dict[str, str], effect_names: dict[str,
 
     # 1 questionnaire and sample ---------------------------------------------------------------
     points = cb.scale_max - cb.scale_min + 1
-    anchors = cb.scale_labels
+    # the answer anchors in the chapter's language (the translator of a Chinese chapter says so)
+    anchors = (cb.scale_labels_zh or cb.scale_labels) if getattr(_, "language", "en") == "zh" else cb.scale_labels
     scale = (_("{points}-point scale").format(points=int(points))
              if not cb.continuous and float(points).is_integer() and points <= 11
              else _("continuous scale from {min:g} to {max:g}").format(min=cb.scale_min, max=cb.scale_max))
@@ -179,7 +180,7 @@ def narrative(r: dict, *, study, labels: dict[str, str], effect_names: dict[str,
           "reliability by deleting an item.") if not len(flagged) else
         _("Flagged retained items: {items}; they were kept for content validity.").format(items="; ".join(
             _("{item} ({flags}: CITC {citc}, α if deleted {aid})").format(
-                item=f.item, flags=f.flag.replace("_", " ").replace(";", ", "), citc=fmt.apa(f.citc, 2),
+                item=f.item, flags=", ".join(_(x.replace("_", " ")) for x in f.flag.split(";") if x), citc=fmt.apa(f.citc, 2),
                 aid=fmt.apa(f.alpha_if_deleted, 3)) for f in flagged.itertuples())))
 
     # 4 validity ----------------------------------------------------------------------------
@@ -283,7 +284,7 @@ def narrative(r: dict, *, study, labels: dict[str, str], effect_names: dict[str,
     if bs["n_failed"]:
         s += _("; {n_failed} resample(s) that did not yield an admissible solution were replaced by further draws "
                "({reasons})").format(n_failed=bs["n_failed"],
-                                     reasons="; ".join(f"{v} {k}" for k, v in bs["failure_reasons"].items()))
+                                     reasons="; ".join(f"{v} {_(k)}" for k, v in bs["failure_reasons"].items()))
     n["bootstrap"] = s + _(". Bias-corrected and percentile intervals are reported, as AMOS does.")
     nested = r["nested"]
     sent = []

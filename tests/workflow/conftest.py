@@ -73,3 +73,13 @@ class WorkflowTools:
 @pytest.fixture(scope="session")
 def wf():
     return WorkflowTools
+
+
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory, wf):
+    """One full run of the default (thesis) configuration in a fresh copy, shared by every module
+    that reads its outputs (the end-to-end checks, the Chinese chapter)."""
+    wd = wf.copy(tmp_path_factory.mktemp("e2e") / "wf")
+    proc = wf.run(wd, extra=["--cores", "2"])
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return wd

@@ -1,0 +1,110 @@
+"""Issue 13: the Chinese chapter of the default (thesis) configuration, which renders en and zh.
+
+Reads the session's default run (conftest.default_run; no run of its own).  Checks what a Chinese
+examiner sees: 第四章 and 4.n headings, 表4-n / 图4-n numbered in order, the verdict words 支持/不支持,
+every number of results/hypotheses.csv at the precision the chapter prints it (formatted here
+independently: APA, true minus, no leading zero), no English sentence in the core sections, the CJK
+font embedded, and the English chapter still English.
+"""
+from __future__ import annotations
+
+import html as htmllib
+import re
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.workflow
+
+WJ = "\u2060"
+
+
+@pytest.fixture(scope="module")
+def zh(default_run):
+    return (default_run / "results/report/chapter_zh.html").read_text(encoding="utf-8")
+
+
+def _text(fragment: str) -> str:
+    """Visible text: no tags, no references list, no code, entities decoded, word joiners dropped."""
+    fragment = re.sub(r"<style>.*?</style>|<pre.*?</pre>|<code>.*?</code>|<cite>.*?</cite>", " ", fragment, flags=re.S)
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", fragment)).replace(WJ, "")
+
+
+def _num(x: float, d: int) -> str:
+    s = f"{x:.{d}f}"
+    s = s[1:] if s.startswith("-") and float(s) == 0 else s
+    return s.replace("-", "−")
+
+
+def _apa(x: float, d: int = 3) -> str:
+    s = _num(x, d)
+    return "." + s[2:] if s.startswith("0.") else "−." + s[3:] if s.startswith("−0.") else s
+
+
+def _p(p: float) -> str:
+    return "< .001" if p < 0.001 else _apa(p, 3)
+
+
+def test_headings_and_numbering(zh, default_run):
+    assert '<html lang="zh-CN" class="lang-zh">' in zh
+    assert "<h1>第四章 实证分析</h1>" in zh
+    h2 = re.findall(r"<h2[^>]*>(.*?)</h2>", zh)
+    assert "4.1 问卷设计与样本" in h2 and "4.8 假设检验" in h2
+    tables = [int(n) for n in re.findall(r'<span class="num">表4-(\d+)</span>', zh)]
+    figures = [int(n) for n in re.findall(r'<span class="num">图4-(\d+)</span>', zh)]
+    assert tables == list(range(1, len(tables) + 1)) and len(tables) > 15
+    assert figures == list(range(1, len(figures) + 1)) and len(figures) >= 5
+    assert "Table 4-" not in zh and "Figure 4-" not in zh
+    # captions: above tables, below figures
+    assert re.search(r'<caption><span class="num">表4-1</span>', zh)
+    assert re.search(r'<figcaption><span class="num">图4-1</span>', zh)
+
+
+def test_every_hypothesis_number_and_verdict(zh, default_run):
+    hyp = pd.read_csv(default_run / "results/hypotheses.csv")
+    table = zh[zh.index("假设检验结果汇总"):]
+    table = _text(table[: table.index("</table>")])
+    words = {"supported": "支持", "not supported": "不支持"}
+    for r in hyp.itertuples():
+        row = table[table.index(f" {r.id} "):]
+        row = row[: row.index(f" H{int(r.id[1:]) + 1} ")] if f" H{int(r.id[1:]) + 1} " in row else row
+        assert words[r.verdict] in row and ("不支持" in row) == (r.verdict == "not supported"), r.id
+        assert _p(r.p) in row, (r.id, _p(r.p))
+        if r.kind == "nested":
+            assert f"Δχ² = {_num(r.estimate, 2)}" in row and str(int(r.df)) in row, r.id
+        else:
+            assert _num(r.estimate, 3) in row and _apa(r.std_estimate) in row, r.id
+            assert f"[{_num(r.ci_lo, 3)}, {_num(r.ci_hi, 3)}]" in row, r.id
+
+
+def test_no_english_sentence_in_the_core_sections(zh):
+    """Runs of four or more English words are sentences; statistic names, item codes and the cut-off
+    and reference texts (which stay in their original language) are not checked."""
+    body = zh[zh.index('<section class="chapter-section">'):]
+    core = re.findall(r'<section class="chapter-section">.*?</section>', body, flags=re.S)
+    assert len(core) == 8
+    text = _text("\n".join(core))
+    # cut-off and source columns of the fit tables cite the original criteria
+    text = re.sub(r"(≥|≤|smaller than)[^\n]*?\)\s", " ", text)
+    runs = re.findall(r"(?:\b[A-Za-z][a-z]+[,;:]?\s+){3,}[A-Za-z][a-z]+", text)
+    allowed = ("Hu & Bentler", "smaller than the saturated", "Henseler", "Fornell", "Podsakoff", "Browne",
+               "Bentler", "Tucker", "Marsh", "James, Mulaik")
+    english = [r for r in runs if not any(a.split()[0] in r for a in allowed)]
+    assert not english, english[:10]
+
+
+def test_cjk_font_embedded(default_run):
+    if not shutil.which("pdffonts"):
+        pytest.skip("pdffonts (poppler-utils) not installed")
+    out = subprocess.run(["pdffonts", str(default_run / "results/report/chapter_zh.pdf")], capture_output=True,
+                         text=True, check=True).stdout
+    assert re.search(r"Noto-(Sans|Serif)-CJK", out), out
+
+
+def test_english_chapter_stays_english(default_run):
+    en = (default_run / "results/report/chapter.html").read_text(encoding="utf-8")
+    assert en.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert "Table 4-1" in en and "Summary of the hypothesis tests" in en and "表4-" not in en
+    assert not re.search(r"[\u4e00-\u9fff]", _text(en[en.index("<nav"):]).split("Appendix A")[0])

@@ -114,3 +114,22 @@ def test_newton_refit_reaches_the_bfgs_optimum(name, model, data):
     assert b.method in ("newton", "bfgs fallback")
     np.testing.assert_allclose(b.theta, a.theta, atol=1e-6)
     assert b.fmin == pytest.approx(a.fmin, abs=1e-12)
+
+
+def test_refit_falls_back_to_bfgs_when_the_hessian_is_not_positive_definite(monkeypatch):
+    hs = pd.read_csv("tests/reference/data/holzinger1939.csv")
+    spec = build_spec(parse_model(HS), list(hs.columns))
+    pr = MLProblem(spec)
+    S = np.cov(hs[spec.observed].to_numpy(float), rowvar=False)
+    start = start_values(spec, S)
+    ref = pr.fit(S, start, tol=1e-9)
+    real = MLProblem.value_grad_hessian
+
+    def indefinite(self, theta, S, logdet_S):
+        f, g, H = real(self, theta, S, logdet_S)
+        return f, g, -H
+
+    monkeypatch.setattr(MLProblem, "value_grad_hessian", indefinite)
+    out = pr.refit(S, start, tol=1e-9, switch=1e-1)
+    assert out.method == "bfgs fallback" and out.converged
+    np.testing.assert_allclose(out.theta, ref.theta, atol=1e-6)

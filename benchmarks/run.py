@@ -10,11 +10,13 @@ Measures, each in a fresh copy of the repository under a temporary directory:
 3. a template-only edit: wall time of the rerun (only the report job runs);
 4. scaling with N (218 → 10,000 → 100,000 valid rows) and with items (36 → 120), B = 1000;
 5. side by side, when available: semopy refits per draw (fresh model / warm start) and lavaan's
-   ``bootstrapLavaan`` on the same model and data (R is not needed by the product; the
-   benchmark skips lavaan when ``Rscript`` or lavaan is missing);
+   ``bootstrapLavaan`` and ``sem()`` on the same model and data (R is not needed by the product; the
+   benchmark skips lavaan when ``Rscript`` or lavaan is missing), the default B bootstrap end to end
+   on 2 cores, and the ratios lavaan time / ours (``ratios_vs_lavaan``; the power stage is timed
+   when the workflow has one);
 6. peak memory per bootstrap shard (Snakemake benchmark ``max_rss``).
 
-The machine is recorded with the numbers.  Times are wall-clock and noisy on shared machines.
+The machine is recorded with the numbers, with its load average (a shared machine inflates them).  Times are wall-clock and noisy on shared machines.
 """
 from __future__ import annotations
 
@@ -122,8 +124,8 @@ def bench_cold(tmp: Path) -> dict:
 
 def bench_throughput(tmp: Path, draws: int) -> dict:
     """ms per draw, one process, from the setup of the cold run."""
-    setup_path = tmp / "cold" / "results" / "bootstrap" / "setup.json"
-    data_path = tmp / "cold" / "results" / "bootstrap" / "data.npy"
+    setup_path = tmp / "cold" / "results" / ".work" / "bootstrap" / "setup.json"
+    data_path = tmp / "cold" / "results" / ".work" / "bootstrap" / "data.npy"
     code = f"""
 import json, time, numpy as np
 from threadpoolctl import threadpool_limits
@@ -133,7 +135,9 @@ with threadpool_limits(1):
     run_draws(setup, range(20))
     t = time.perf_counter(); recs, _ = run_draws(setup, range(1000, 1000 + {draws})); dt = time.perf_counter() - t
 its = [r["iterations"] for r in recs]
-print(json.dumps({{"ms_per_draw": 1000 * dt / {draws}, "attempts": len(recs), "iterations_median": float(np.median(its))}}))
+fallbacks = sum(r.get("refit") == "bfgs fallback" for r in recs)
+print(json.dumps({{"ms_per_draw": 1000 * dt / {draws}, "attempts": len(recs), "iterations_median": float(np.median(its)),
+                  "refit_fallbacks": fallbacks}}))
 """
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
@@ -279,9 +283,10 @@ suppressMessages(library(lavaan))
 d <- read.csv({str(wd / 'results/clean/survey_clean.csv')!r})
 m <- {json.dumps(model_text)}
 fit <- sem(m, d, likelihood = "wishart")
+tf <- system.time(for (i in 1:10) sem(m, d, likelihood = "wishart"))
 t <- system.time(b <- bootstrapLavaan(fit, R = {draws}, type = "ordinary", FUN = "coef", parallel = "no"))
-cat(sprintf('{{"ms_per_draw": %f, "draws": %d, "lavaan": "%s", "failed": %d}}\\n', 1000 * t[["elapsed"]] / {draws},
-    {draws}, as.character(packageVersion("lavaan")), sum(is.na(b[, 1]))))
+cat(sprintf('{{"ms_per_draw": %f, "draws": %d, "lavaan": "%s", "failed": %d, "sem_fit_ms": %f}}\\n', 1000 * t[["elapsed"]] / {draws},
+    {draws}, as.character(packageVersion("lavaan")), sum(is.na(b[, 1])), 100 * tf[["elapsed"]]))
 """
     proc = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True,
                           env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
@@ -290,10 +295,74 @@ cat(sprintf('{{"ms_per_draw": %f, "draws": %d, "lavaan": "%s", "failed": %d}}\\n
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def bench_bootstrap_e2e(tmp: Path, cores: int = 2) -> dict:
+    """The default B bootstrap as a user runs it: shards (``shards: auto`` = one per core) and the
+    gather through Snakemake on ``cores`` cores, the upstream results already present."""
+    wd = tmp / "cold"
+    dt, _ = snakemake(wd, "--forcerun", "bootstrap_shard", targets=("results/mediation/effects.csv",), cores=cores)
+    summary = json.loads((wd / "results/mediation/bootstrap_summary.json").read_text())
+    times = job_times(wd)
+    return {"cores": cores, "wall_s": dt, "samples": summary["samples"], "shards": summary["shards"],
+            "refit_fallbacks": summary.get("refit_fallbacks"),
+            "shard_s": [v["s"] for k, v in times.items() if k.startswith("bootstrap_shard")],
+            "gather_s": times.get("mediation", {}).get("s"), "load_before": os.getloadavg()[0]}
+
+
+def bench_sem_fit(tmp: Path, repeats: int = 10) -> dict:
+    """Our full-sample SEM fit (fit_sem on the cleaned data), ms per fit, one process."""
+    code = f"""
+import json, time, warnings
+warnings.simplefilter("ignore")
+from clusterup.io.config import study_from
+from clusterup.io.clean import read_clean
+from clusterup.estimation.sem import fit_sem
+wd = {str(tmp / 'cold')!r}
+st = study_from(codebook=wd + "/config/codebook.yaml", model=wd + "/config/model.lavaan",
+                hypotheses=wd + "/config/hypotheses.yaml", items_dropped=[{{"item": "FUN4", "reason": "x"}}])
+data = read_clean(wd + "/results/clean/survey_clean.csv", st.codebook)
+X = data[st.analysis_model.observed]
+fit_sem(st.analysis_model, data=X)
+t = time.perf_counter()
+for _ in range({repeats}):
+    fit_sem(st.analysis_model, data=X)
+print(json.dumps({{"sem_fit_ms": 1000 * (time.perf_counter() - t) / {repeats}}}))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    if proc.returncode != 0:
+        return {"error": proc.stderr[-800:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_power(tmp: Path, cores: int = 2) -> dict:
+    """Hook for the Monte-Carlo power stage (issue 15 part 2): timed when the workflow has it."""
+    wd = tmp / "cold"
+    if not (wd / "rules" / "power.smk").exists():
+        return {"skipped": "no power stage in this workflow"}
+    dt, _ = snakemake(wd, "--forcerun", "power_shard", targets=("results/power/power.csv",), cores=cores)
+    return {"cores": cores, "wall_s": dt}
+
+
+def ratios(out: dict) -> dict:
+    """lavaan time / our time for each target measured in the same run (higher = we are faster)."""
+    r = {}
+    lav = out.get("lavaan", {})
+    if "ms_per_draw" in lav:
+        if "ms_per_draw" in out.get("throughput", {}):
+            r["bootstrap_refit_per_draw"] = lav["ms_per_draw"] / out["throughput"]["ms_per_draw"]
+        e2e = out.get("bootstrap_e2e", {})
+        if "wall_s" in e2e:
+            r["bootstrap_end_to_end"] = lav["ms_per_draw"] * e2e["samples"] / 1000 / e2e["wall_s"]
+        if "sem_fit_ms" in lav and "sem_fit_ms" in out.get("sem_fit", {}):
+            r["sem_fit"] = lav["sem_fit_ms"] / out["sem_fit"]["sem_fit_ms"]
+    return r
+
+
 def machine() -> dict:
     import psutil
 
     return {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
+            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
             "memory_gb": round(psutil.virtual_memory().total / 2 ** 30, 1), "processor": platform.processor(),
             "date": time.strftime("%Y-%m-%d %H:%M:%S")}
 
@@ -327,6 +396,12 @@ def main() -> int:
         out["semopy"] = bench_semopy(tmp, 10 if args.quick else 30)
         print(out["semopy"], flush=True)
         out["lavaan"] = bench_lavaan(tmp, 50 if args.quick else 200)
+        print("bootstrap end to end (2 cores), our SEM fit, power ...", flush=True)
+        out["bootstrap_e2e"] = bench_bootstrap_e2e(tmp, cores=2)
+        out["sem_fit"] = bench_sem_fit(tmp)
+        out["power"] = bench_power(tmp, cores=2)
+        out["ratios_vs_lavaan"] = ratios(out)
+        print("lavaan time / ours:", json.dumps(out["ratios_vs_lavaan"]), flush=True)
         if "ms_per_draw" in out["lavaan"]:
             out["speedup_vs_lavaan"] = out["lavaan"]["ms_per_draw"] / out["throughput"]["ms_per_draw"]
         if "warm_ms_per_draw" in out["semopy"]:

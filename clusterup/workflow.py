@@ -19,7 +19,10 @@ import traceback
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:      # pandas is imported where it is used: a bootstrap shard never needs it
+    import pandas as pd
 
 from clusterup.errors import EstimationError, InputError
 
@@ -118,4 +121,6 @@ def read_json(path: str):
 
 
 def read_csv(path: str, **kw) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_csv(path, keep_default_na=True, **kw)

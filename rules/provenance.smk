@@ -12,6 +12,8 @@ rule provenance:
     params:
         config=config,
         seeds={"bootstrap": config["bootstrap"]["seed"], "parallel_analysis": config["efa"]["seed"]},
+        # how this run was split into jobs (results and chapter do not depend on it)
+        execution={"bootstrap_shards": BOOTSTRAP_SHARDS, "bootstrap_shards_config": config["bootstrap"]["shards"]},
     log:
         "results/logs/provenance.log",
     script:

@@ -17,7 +17,7 @@ def main(smk):
     check_admissible_start(setup)             # a Heywood case: stop now, not after 20,000 failed refits
     records, columns = run_draws(setup, draws, policy=FailurePolicy())
     t2 = time.perf_counter()
-    fields = ["draw", "attempt", "ok", "reason", "iterations", "grad_max"] + columns
+    fields = ["draw", "attempt", "ok", "reason", "iterations", "grad_max", "refit"] + columns
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
@@ -25,9 +25,11 @@ def main(smk):
         w.writerow({k: (repr(float(v)) if isinstance(v, float) else v) for k, v in r.items()})
     write_text(buf.getvalue(), smk.output.shard)
     n_ok = sum(r["ok"] for r in records)
-    logging.info("shard %s: draws %d-%d, %d attempts, %d failed; setup %.2f s, fitting %.2f s "
-                 "(%.2f ms per attempt)", smk.wildcards.i, draws.start, draws.stop - 1, len(records),
-                 len(records) - n_ok, t1 - t0, t2 - t1, 1000 * (t2 - t1) / max(1, len(records)))
+    fallbacks = sum(r["refit"] == "bfgs fallback" for r in records)
+    logging.info("shard %s: draws %d-%d, %d attempts, %d failed, %d refit(s) fell back to BFGS; setup %.2f s, "
+                 "fitting %.2f s (%.2f ms per attempt)", smk.wildcards.i, draws.start, draws.stop - 1,
+                 len(records), len(records) - n_ok, fallbacks, t1 - t0, t2 - t1,
+                 1000 * (t2 - t1) / max(1, len(records)))
 
 
 run(main, snakemake)  # noqa: F821

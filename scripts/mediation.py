@@ -28,7 +28,7 @@ def main(smk):
     order = {"defined": 0, "path": 1}
     effects = effects.sort_values("kind", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
     write_csv(effects, smk.output.effects, float_format="%.12g")
-    write_csv(ok.drop(columns=["ok", "reason"]), smk.output.draws)
+    write_csv(ok.drop(columns=["ok", "reason", "refit"], errors="ignore"), smk.output.draws)
     failed = shards[~shards["ok"]]
     write_json({"samples": B, "n_ok": int(len(ok)), "n_failed": n_failed, "attempts": int(len(shards)),
                 "shards": len(smk.input.shards), "seed": setup.seed, "ci_level": smk.params.ci_level,
@@ -36,6 +36,8 @@ def main(smk):
                 "failed_draws": failed[["draw", "attempt", "reason"]].to_dict(orient="records"),
                 "iterations_median": float(ok["iterations"].median()), "iterations_max": int(ok["iterations"].max()),
                 "gradient_max": float(ok["grad_max"].max()), "tolerance": setup.tol,
+                "refit": "BFGS to max |g| < 1e-2, then Newton steps with the exact Hessian",
+                "refit_fallbacks": int((shards.get("refit", pd.Series(dtype=str)) == "bfgs fallback").sum()),
                 "jackknife_n": int(len(jack)), "jackknife_method": jack_method, "jackknife_failed": int(jack.isna().any(axis=1).sum()),
                 "stream": "numpy default_rng(SeedSequence([seed, draw])) for the first attempt, "
                           "SeedSequence([seed, draw, attempt]) for replacements"},

@@ -6,7 +6,8 @@ from clusterup.workflow import run, write_json
 def main(smk):
     inputs = {k: v for k, v in smk.input.items() if k not in ("benchmarks", "code")}
     write_json(provenance(inputs=inputs, config=dict(smk.params.config), seeds=dict(smk.params.seeds),
-                          benchmark_files=list(smk.input.benchmarks)), smk.output.provenance)
+                          benchmark_files=list(smk.input.benchmarks),
+                          execution=dict(smk.params.execution)), smk.output.provenance)
 
 
 run(main, snakemake)  # noqa: F821

@@ -50,6 +50,7 @@ class MLFit:
     iterations: int
     converged: bool
     message: str
+    method: str = "bfgs"     # "newton" or "bfgs fallback" for :meth:`MLProblem.refit`
 
 
 class MLProblem:
@@ -104,6 +105,7 @@ class MLProblem:
                                        np.where(self.s_rows == self.s_cols, 0.5, 1.0)])
         self.eye_m = np.eye(m)
         self._eye_p = np.eye(self.p)
+        self._lower_p = np.tril(np.ones((self.p, self.p)))
         self.fast = _Lisrel.build(spec)
 
     # ---- matrices -----------------------------------------------------------------------------
@@ -327,6 +329,156 @@ class MLProblem:
         msg = "converged" if converged else f"stopped at max |gradient| = {gmax:.2e} after {it} iterations"
         return MLFit(theta, f, gmax, it, converged, msg)
 
+    # ---- exact Hessian and the Newton refit (bootstrap, jackknife, power) ------------------------
+    def value_grad_hessian(self, theta: np.ndarray, S: np.ndarray, logdet_S: float):
+        """F, ∂F/∂θ and the exact (observed) Hessian ∂²F/∂θ∂θᵀ at θ; None if Σ is not PD.
+
+        With Σ_k = u_k v_kᵀ + v_k u_kᵀ, P = Σ⁻¹, M = P S P and W = P − M (module docstring),
+
+            ∂²F/∂θ_k∂θ_l = 2 tr(P Σ_l M Σ_k) − tr(P Σ_l P Σ_k) + tr(W ∂²Σ/∂θ_k∂θ_l).
+
+        The first two terms are products of the u/v gathers; ∂²Σ is non-zero only when one of the
+        two entries is in A (a loading or regression).  With C = (I − A)⁻¹, G = F C, K = C S Gᵀ,
+        V = C S Cᵀ, GWG = Gᵀ W G and KWG = K W G the last term is, for A entries (i ← j), (k ← l),
+        2[C_li KWG_jk + C_jk KWG_li + V_jl GWG_ki], and for an A entry (i ← j) with an S entry
+        (k, l), 2 s [C_jk GWG_li + C_jl GWG_ki] (s = ½ on the diagonal).  At S = Σ it is the
+        expected information.  Tested against central differences of the analytic gradient.
+        """
+        A, Smat = self._internal(theta)
+        C = self._C(A)
+        G = C[self.obs_idx]
+        CS = C @ Smat
+        K = CS @ G.T
+        Sigma = K[self.obs_idx]
+        inv = _inverse_logdet(Sigma, self._lower_p)
+        if inv is None:
+            return None
+        P, logdet = inv
+        PS = P @ S
+        f = float(logdet + np.trace(PS) - logdet_S - self.p)
+        M = PS @ P
+        W = P - M
+        Z = np.concatenate([G, K.T], axis=1)
+        U = Z[:, self.u_idx]
+        Vv = Z[:, self.v_idx] * self.v_scale
+        WU = W @ U
+        g = 2.0 * np.einsum("ik,ik->k", Vv, WU)
+        PU, MU, PV, MV = P @ U, M @ U, P @ Vv, M @ Vv
+        XP, XM = Vv.T @ PU, Vv.T @ MU
+        UUP, VVP = U.T @ PU, Vv.T @ PV
+        H = (2.0 * (XM.T * XP + XM * XP.T + (Vv.T @ MV) * UUP + (U.T @ MU) * VVP)
+             - 2.0 * (XP * XP.T + VVP * UUP))
+        na = len(self.a_rows)
+        if na:
+            WG = W @ G
+            GWG = G.T @ WG
+            KWG = K @ WG
+            Vm = CS @ C.T
+            i, j = self.a_rows, self.a_cols
+            Cji, Kji = C[np.ix_(j, i)], KWG[np.ix_(j, i)]
+            H[:na, :na] += 2.0 * (Cji.T * Kji + Cji * Kji.T + Vm[np.ix_(j, j)] * GWG[np.ix_(i, i)])
+            k, l = self.s_rows, self.s_cols
+            Has = 2.0 * self.v_scale[na:] * (C[np.ix_(j, k)] * GWG[np.ix_(i, l)]
+                                             + C[np.ix_(j, l)] * GWG[np.ix_(i, k)])
+            H[:na, na:] += Has
+            H[na:, :na] += Has.T
+        return f, self._to_params(g), self._info_to_params(H)
+
+    def refit(self, S: np.ndarray, start: np.ndarray, *, tol: float = 1e-8, max_iter: int = 50,
+              info_inv: np.ndarray | None = None, switch: float = 1e-2, reuse_below: float = 1.0,
+              hessian: np.ndarray | None = None) -> MLFit:
+        """Minimise F_ML from a warm start (a bootstrap, jackknife or power refit): BFGS, then Newton.
+
+        Measured on bootstrap resamples at N = 218, a pure Newton start from the full-sample
+        estimate overshoots (the Hessian there is often indefinite for the resample), while BFGS
+        (:meth:`fit`, metric = inverse expected information) needs ~20 iterations for the last
+        digits.  So the refit runs BFGS only until max |g| < ``switch`` (~6 iterations), then
+        Newton's method with the exact Hessian of :meth:`value_grad_hessian`: each step solves
+        H δ = −g through a Cholesky factorisation (no inverse), halving δ until F does not
+        increase.  Below ``reuse_below`` the factorisation is reused (a chord step costs one
+        gradient) and refreshed when a chord step fails to halve the gradient.  Convergence is
+        max |∂F/∂θ| < ``tol``, the criterion of :meth:`fit`.  When the Hessian is not positive
+        definite or a fresh Newton step fails, the refit falls back to :meth:`fit` from the current
+        point and says so in ``MLFit.method`` ("newton" or "bfgs fallback"); ``iterations``
+        counts every step of both phases.
+
+        ``hessian``: a Hessian known near the solution (the jackknife passes the full-sample one,
+        computed once): the BFGS phase is skipped and chord steps with it start at once.
+        """
+        sign, logdet_S = np.linalg.slogdet(S)
+        if sign <= 0:
+            raise np.linalg.LinAlgError("sample covariance matrix is not positive definite")
+        if hessian is not None:
+            pre = MLFit(np.array(start, dtype=float), 0.0, np.inf, 0, False, "", "newton")
+        else:
+            pre = self.fit(S, start, tol=max(tol, switch), info_inv=info_inv, max_iter=200)
+            if not np.isfinite(pre.fmin):
+                return pre
+            if pre.grad_max <= tol:
+                pre.method = "newton"
+                return pre
+        theta = pre.theta
+        factor, fresh = None, True
+        if hessian is None:
+            out = self.value_grad_hessian(theta, S, logdet_S)
+        else:
+            out = self.value_grad_info(theta, S, logdet_S, want_info=False)
+            c, info = _potrf(hessian, lower=1, clean=0, overwrite_a=0)
+            if info == 0:
+                factor, fresh = c, False
+        if out is None:
+            return MLFit(theta, np.inf, np.inf, 0, False, "start values give a non-positive-definite Σ")
+        f, g, H = out
+        if H is None:
+            H = hessian
+        gmax = float(np.max(np.abs(g))) if len(g) else 0.0
+        it = pre.iterations
+        while gmax > tol and it < pre.iterations + max_iter:
+            it += 1
+            if factor is None:
+                c, info = _potrf(H, lower=1, clean=0, overwrite_a=0)
+                if info != 0:
+                    break                                    # not positive definite: fall back
+                factor = c
+            step = -_potrs(factor, g, lower=1)[0]
+            t, accepted = 1.0, False
+            for _ in range(12):
+                cand = theta + t * step
+                o = self.value_grad_info(cand, S, logdet_S, want_info=False)
+                if o is not None and o[0] <= f + 1e-12 * max(1.0, abs(f)):
+                    accepted = True
+                    break
+                t *= 0.5
+            if not accepted:
+                if fresh:
+                    break                                    # a fresh Newton step failed: fall back
+                factor, fresh = None, True                   # a stale factor failed: refresh it
+                o2 = self.value_grad_hessian(theta, S, logdet_S)
+                if o2 is None:
+                    break
+                H = o2[2]
+                continue
+            g_new = o[1]
+            gmax_new = float(np.max(np.abs(g_new)))
+            stale_slow = (not fresh) and gmax_new > 0.5 * gmax
+            theta, f, g, gmax = cand, o[0], g_new, gmax_new
+            if gmax <= tol:
+                break
+            if gmax >= reuse_below or stale_slow:
+                o2 = self.value_grad_hessian(theta, S, logdet_S)
+                if o2 is None:
+                    break
+                f, g, H = o2
+                factor, fresh = None, True
+            else:
+                fresh = False
+        if gmax <= tol and np.isfinite(f):
+            return MLFit(theta, f, gmax, it, True, "converged", "newton")
+        fb = self.fit(S, theta, tol=tol, info_inv=info_inv, max_iter=200)
+        fb.iterations += it
+        fb.method = "bfgs fallback"
+        return fb
+
     def _info_at(self, theta: np.ndarray) -> np.ndarray:
         try:
             return self.information(theta)
@@ -493,6 +645,7 @@ _potrf = linalg.lapack.get_lapack_funcs("potrf", dtype=np.float64)
 _symv = linalg.blas.get_blas_funcs("symv", dtype=np.float64)
 _syr = linalg.blas.get_blas_funcs("syr", dtype=np.float64)
 _syr2 = linalg.blas.get_blas_funcs("syr2", dtype=np.float64)
+_potrs = linalg.lapack.get_lapack_funcs("potrs", dtype=np.float64)
 _potri = linalg.lapack.get_lapack_funcs("potri", dtype=np.float64)
 _trtri = linalg.lapack.get_lapack_funcs("trtri", dtype=np.float64)
 

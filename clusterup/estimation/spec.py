@@ -27,7 +27,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:      # pandas is imported where it is used: a bootstrap shard never needs it
+    import pandas as pd
 
 from clusterup.errors import InputError, close_matches
 from clusterup.estimation.syntax import DefinedParameters, ModelSyntax
@@ -88,6 +91,8 @@ class ModelSpec:
 
     def table(self) -> pd.DataFrame:
         """The parameter table: one row per entry (lhs, op, rhs, label, free, value, user)."""
+        import pandas as pd
+
         return pd.DataFrame([{"lhs": e.lhs, "op": e.op, "rhs": e.rhs, "label": e.label or "",
                               "free": e.free, "value": e.value, "user": e.user}
                              for e in self.entries])

@@ -53,13 +53,16 @@ def rule_timings(benchmark_files: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["job", "seconds", "max_rss_mb"])
 
 
-def provenance(*, inputs: dict[str, str], config: dict, seeds: dict, benchmark_files: list[str]) -> dict:
-    """Assemble the provenance record."""
+def provenance(*, inputs: dict[str, str], config: dict, seeds: dict, benchmark_files: list[str],
+               execution: dict | None = None) -> dict:
+    """Assemble the provenance record; ``execution`` says how the run was split into jobs (e.g. the
+    resolved number of bootstrap shards), which the results do not depend on."""
     timings = rule_timings(benchmark_files)
     return {
         "inputs": {k: {"path": v, "sha256": sha256_file(v), "bytes": os.path.getsize(v)} for k, v in inputs.items()},
         "config_sha256": config_hash(config),
         "seeds": seeds,
+        "execution": dict(execution or {}),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "machine": platform.machine(),

@@ -95,6 +95,8 @@ FILES = [
                    F("iterations_max", "largest optimizer iterations", "count"),
                    F("gradient_max", "largest absolute gradient over all draws", "discrepancy units"),
                    F("tolerance", "convergence tolerance on the gradient", "discrepancy units"),
+                   F("refit", "how each resample is refitted from the full-sample estimates", "text"),
+                   F("refit_fallbacks", "refits whose Newton phase failed and that were finished by BFGS", "count"),
                    F("jackknife_n", "leave-one-out fits for the BCa acceleration", "count"),
                    F("jackknife_method", "jackknife variant", "text"),
                    F("jackknife_failed", "jackknife fits that failed", "count"),

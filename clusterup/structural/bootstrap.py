@@ -10,9 +10,10 @@ reported and nothing is silently dropped.  Because a draw's resample depends onl
 (seed, b, r), the B accepted resamples — and every statistic computed from them — are identical
 for any number of shards and any ``--cores``.
 
-Each refit starts at the full-sample estimates θ̂ and runs the quasi-Newton optimiser of
-:mod:`clusterup.estimation.ml` with the full-sample expected information as its initial metric, to
-max |∂F/∂θ| < ``tol``.  The module imports only numpy/scipy (a shard never imports semopy).
+Each refit starts at the full-sample estimates θ̂ and runs :meth:`MLProblem.refit`: a few BFGS
+iterations with the full-sample expected information as the initial metric, then Newton steps with
+the exact Hessian, to max |∂F/∂θ| < ``tol``; a refit whose Newton phase fails falls back to BFGS
+and is counted (``refit`` column of the shard, ``refit_fallbacks`` in the summary).  The module imports only numpy/scipy (a shard never imports semopy).
 """
 from __future__ import annotations
 
@@ -128,7 +129,8 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
     Returns
     -------
     records, columns
-        Each record: draw, attempt, ok, reason, iterations, grad_max, seconds and the statistics.
+        Each record: draw, attempt, ok, reason, iterations, grad_max, refit ("newton", "bfgs
+        fallback", or empty when no refit ran), seconds and the statistics.
     """
     problem = MLProblem(setup.spec)
     stats = Statistics(setup.spec, problem)
@@ -145,7 +147,7 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
             Xb = X[idx]
             Xc = Xb - Xb.mean(axis=0)
             S = Xc.T @ Xc / (n - ddof)
-            rec = {"draw": b, "attempt": attempt}
+            rec = {"draw": b, "attempt": attempt, "refit": ""}
             reason = ""
             values = nan_stats
             it = 0
@@ -158,8 +160,9 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
                 except np.linalg.LinAlgError:
                     reason = "resample covariance not positive definite"
                 if not reason:
-                    fit = problem.fit(S, setup.theta, tol=setup.tol, info_inv=info_inv, max_iter=200)
+                    fit = problem.refit(S, setup.theta, tol=setup.tol, info_inv=info_inv)
                     it, gmax = fit.iterations, fit.grad_max
+                    rec["refit"] = fit.method
                     if not fit.converged:
                         reason = f"no convergence ({fit.message})"
                     elif len(stats.variances) and np.any(fit.theta[stats.variances] < 0):
@@ -207,13 +210,18 @@ def jackknife(setup: BootstrapSetup, max_fits: int = 1000) -> tuple["pd.DataFram
     Z = X - X.mean(axis=0)
     tot_sum, tot_cross = Z.sum(axis=0), Z.T @ Z
     info_inv = np.linalg.inv(setup.info)
+    # a jackknife sample is within O(1/n) of the full one: chord steps with the full-sample Hessian
+    # (computed once) converge in a few gradient evaluations
+    S_full = tot_cross / (n - ddof)
+    full = problem.value_grad_hessian(setup.theta, S_full, np.linalg.slogdet(S_full)[1])
+    H_full = full[2] if full is not None else None
     rows = []
     for g in range(groups):
         Zg = Z[member == g]
         m = n - len(Zg)
         mean = (tot_sum - Zg.sum(axis=0)) / m
         S = (tot_cross - Zg.T @ Zg - m * np.outer(mean, mean)) / (m - ddof)
-        fit = problem.fit(S, setup.theta, tol=setup.tol, info_inv=info_inv, max_iter=200)
+        fit = problem.refit(S, setup.theta, tol=setup.tol, info_inv=info_inv, hessian=H_full)
         rows.append(stats.compute(fit.theta) if fit.converged else np.full(len(stats.columns), np.nan))
     return pd.DataFrame(rows, columns=stats.columns), label
 

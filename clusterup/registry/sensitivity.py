@@ -2,7 +2,8 @@
 from clusterup.registry import F, ResultFile
 
 _MM = (F("model", "cfa (first-order measurement model) or sem (full structural model)"),
-       F("method", "ml (the main analysis), mlm (Satorra–Bentler) or mlr (Huber–White, Yuan–Bentler)"))
+       F("method", "ml (the main analysis), mlm (Satorra–Bentler), mlr (Huber–White, Yuan–Bentler) or fiml "
+                   "(casewise ML, imputed cells left missing)"))
 
 FILES = [
     ResultFile("sensitivity/fit.csv", "sensitivity",
@@ -40,4 +41,35 @@ FILES = [
                "Methods that could not run on a model of this study, with the reason (empty when all ran).",
                fields=(F("method", "the method"), F("model", "cfa, sem or 'nested <id>'"),
                        F("reason", "why it was skipped"))),
+    ResultFile("sensitivity/bollen_stine.json", "sensitivity",
+               "Bollen–Stine bootstrap p of the SEM's model chi-square (Bollen & Stine 1992): the rows "
+               "transformed to fit the model exactly, resampled, refitted (method bollen_stine).",
+               fields=(F("samples", "bootstrap samples B requested (sensitivity.bollen_stine_samples)", "count"),
+                       F("n_ok", "draws with a chi-square (failed ones replaced, so B unless skipped)", "count"),
+                       F("n_failed", "failed attempts (no convergence, non-positive-definite resample), each replaced", "count"),
+                       F("chi2", "the SEM's chi-square n·F_ML on the original rows (as sem/fit.json)"),
+                       F("p", "Bollen–Stine p: share of draws with chi2_b ≥ chi2 (null when skipped)", "proportion (0–1)"),
+                       F("df", "degrees of freedom of the model", "count"),
+                       F("n_larger", "draws with chi2_b ≥ chi2", "count"),
+                       F("n_inadmissible", "draws whose solution has a negative variance (kept, as lavaan keeps them)", "count"),
+                       F("p_admissible", "the p over the admissible draws only", "proportion (0–1)"),
+                       F("likelihood", "wishart (n = N − 1) or normal (n = N)"),
+                       F("chi2_boot_mean", "mean of the bootstrap chi-squares (about df when the model holds)"),
+                       F("chi2_boot_q95", "95th percentile of the bootstrap chi-squares (the test's critical value)"),
+                       F("attempts", "all attempts", "count"),
+                       F("shards", "shard jobs", "count"),
+                       F("seed", "bootstrap.seed (draw b uses SeedSequence([seed, b]))", "integer"),
+                       F("failure_reasons", "reason → number of failed attempts", "object of counts"),
+                       F("skipped", "why no test was run (0 degrees of freedom), else null"),
+                       F("stream", "how each draw's random stream is derived"))),
+    ResultFile("sensitivity/bollen_stine/shard_{i}.csv", "sensitivity",
+               "One shard of the Bollen–Stine bootstrap: a row per attempted resample, failed ones included.",
+               fields=(F("draw", "draw number (shared numbering across shards)", "index (0…)"),
+                       F("attempt", "attempt of the draw (a failed draw is replaced by a new resample)", "index (0…)"),
+                       F("ok", "the refit converged", "boolean"),
+                       F("reason", "why the attempt failed (empty when ok)", "text"),
+                       F("iterations", "optimizer iterations", "count"),
+                       F("grad_max", "largest absolute gradient at the solution", "discrepancy units"),
+                       F("chi2", "chi-square of the refit, n·F_ML"),
+                       F("admissible", "no negative variance estimate", "boolean"))),
 ]

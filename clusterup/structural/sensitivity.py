@@ -37,6 +37,8 @@ VERDICT_COLUMNS = ["id", "method", "estimate", "p", "ci_lo", "ci_hi", "verdict",
 SKIP_COLUMNS = ["method", "model", "reason"]
 
 METHODS = ROBUST_METHODS + ("fiml",)
+# methods of the config's list that are not refits of the panel: their own stage writes their file
+SEPARATE = ("bollen_stine",)     # rules/bollen_stine.smk -> results/sensitivity/bollen_stine.json
 METHOD_NAMES = {"ml": "ML (main analysis)", "mlm": "MLM (Satorra–Bentler)",
                 "mlr": "MLR (Huber–White, Yuan–Bentler)", "fiml": "FIML (missing cells not imputed)"}
 
@@ -137,6 +139,7 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
         The same rows with their missing cells left missing (:func:`unimpute`); FIML is skipped
         with a stated reason when it is absent or has no missing cell in the model's variables.
     """
+    methods = [m for m in methods if m not in SEPARATE]
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise ValueError(f"unknown sensitivity method(s) {unknown}; available: {list(METHODS)}")

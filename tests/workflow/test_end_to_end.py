@@ -95,22 +95,44 @@ def test_sensitivity_panel(chapter):
     fit = pd.read_csv(chapter / "results/sensitivity/fit.csv")
     assert list(fit.columns) == ["model", "method", "chi2", "df", "p", "chi2_scaled", "scaling_factor",
                                  "df_scaled", "p_scaled", "cfi", "tli", "rmsea", "srmr"]
+    import yaml
+
+    methods = yaml.safe_load((chapter / "config/config.yaml").read_text())["sensitivity"]["methods"]
+    skipped = pd.read_csv(chapter / "results/sensitivity/skipped.csv")
+    refits = [m for m in methods if m != "bollen_stine"]
     for model in ("cfa", "sem"):
         rows = fit[fit.model == model]
-        assert list(rows.method) == ["ml", "mlr", "mlm"]
+        gone = set(skipped.loc[skipped.model == model, "method"])
+        assert list(rows.method) == ["ml"] + [m for m in refits if m not in gone]
         main = json.loads((chapter / f"results/{model}/fit.json").read_text())
         ml = rows.iloc[0]
         assert abs(ml.chi2 / main["chi2"] - 1) < 1e-6 and abs(ml.cfi - main["cfi"]) < 1e-6
-        assert (rows.chi2 == ml.chi2).all() and rows.iloc[1:].scaling_factor.gt(0).all()
+        robust = rows[rows.method.isin(["mlr", "mlm"])]
+        assert (robust.chi2 == ml.chi2).all() and robust.scaling_factor.gt(0).all()
     est = pd.read_csv(chapter / "results/sensitivity/estimates.csv", keep_default_na=False, na_values=[""])
     sem = pd.read_csv(chapter / "results/sem/estimates.csv", keep_default_na=False, na_values=[""])
     m = est[(est.model == "sem") & (est.method == "ml")].merge(sem, on=["lhs", "op", "rhs"], suffixes=("", "_main"))
     assert len(m) and (m.est - m.est_main).abs().max() < 1e-5 and (m.se / m.se_main - 1).abs().max() < 1e-4
     ver = pd.read_csv(chapter / "results/sensitivity/verdicts.csv")
     hyp = dict(zip(*pd.read_csv(chapter / "results/hypotheses.csv")[["id", "verdict"]].T.values))
-    assert set(ver.method) == {"ml", "mlr", "mlm"} and len(ver) == 3 * len(hyp)
+    judged = set(fit[fit.model == "sem"].method)
+    assert set(ver.method) == judged and len(ver) == len(judged) * len(hyp)
     assert all((v != hyp[i]) == c for i, v, c in zip(ver.id, ver.verdict, ver.changed))
-    assert "Robustness of the conclusions" in _pdf_text(chapter / "results/report/chapter.pdf")
+    text = _pdf_text(chapter / "results/report/chapter.pdf")
+    assert "Robustness of the conclusions" in text
+    sem_fit = json.loads((chapter / "results/sem/fit.json").read_text())
+    if "fiml" in methods:       # the default data have isolated missing cells: FIML runs, on N rows
+        f = fit[(fit.model == "sem") & (fit.method == "fiml")].iloc[0]
+        assert f.df == sem_fit["df"] and 0 < f.p < 1 and abs(f.chi2 / sem_fit["chi2"] - 1) < 0.05
+    if "bollen_stine" in methods:
+        bs = json.loads((chapter / "results/sensitivity/bollen_stine.json").read_text())
+        assert list(bs)[:5] == ["samples", "n_ok", "n_failed", "chi2", "p"]
+        assert bs["samples"] == bs["n_ok"] == 1000 and 0 <= bs["p"] <= 1
+        assert abs(bs["chi2"] / sem_fit["chi2"] - 1) < 1e-9
+        assert bs["n_larger"] == round(bs["p"] * bs["n_ok"])
+        html = re.sub(r"\s+", " ", (chapter / "results/report/chapter.html").read_text(encoding="utf-8"))
+        html = html.replace("\u2060", "")          # word joiners of the number formatting
+        assert "Bollen–Stine" in text and f"p = {_apa(bs['p'])} from 1000 resamples" in html
 
 
 def test_power_study(chapter):

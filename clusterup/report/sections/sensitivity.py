@@ -1,7 +1,8 @@
 """Chapter section "Robustness of the conclusions" (issue 11): results/sensitivity/*.csv.
 
-One table of the fit of the CFA and the SEM under each method, one table of every hypothesis's
-verdict under each method, a sentence per changed verdict (or one saying none changed) and notes
+One table of the fit of the CFA and the SEM under each method (with the Bollen–Stine bootstrap p
+of the SEM's χ² as a row when ``results/sensitivity/bollen_stine.json`` is present), one table of
+every hypothesis's verdict under each method, a sentence per changed verdict (or one saying none changed) and notes
 on the methods with their references.  Rearranges the files only; no estimation here.
 """
 from __future__ import annotations
@@ -60,7 +61,9 @@ def build(results: dict, study, labels: dict[str, str]) -> dict | None:
                         "method": METHODS.get(r.method, {"label": r.method})["label"],
                         "from": base["verdict"].iloc[0] if len(base) else "", "to": r.verdict,
                         "p": _clean(r.p), "kind": kinds.get(r.id, "")})
+    bs = results.get("sensitivity_bollen_stine")      # results/sensitivity/bollen_stine.json (optional)
     return {"fit": _records(fit), "methods": [{"key": m, **METHODS.get(m, {"label": m, "name": m, "note": ""})}
                                                for m in methods],
             "hypotheses": rows, "changed": changed,
-            "skipped": _records(skipped) if skipped is not None else []}
+            "skipped": _records(skipped) if skipped is not None else [],
+            "bollen_stine": {k: _clean(v) for k, v in bs.items()} if bs else None}

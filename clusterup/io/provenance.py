@@ -53,12 +53,15 @@ def rule_timings(benchmark_files: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["job", "seconds", "max_rss_mb"])
 
 
-def provenance(*, inputs: dict[str, str], config: dict, seeds: dict, benchmark_files: list[str]) -> dict:
-    """Assemble the provenance record."""
+def provenance(*, inputs: dict[str, str], config: dict, seeds: dict, benchmark_files: list[str],
+               data_reading: dict | None = None) -> dict:
+    """Assemble the provenance record; ``data_reading`` is how the data file was read
+    (``encoding``, ``delimiter``: detected or configured; null for Excel/SPSS)."""
     timings = rule_timings(benchmark_files)
     return {
         "inputs": {k: {"path": v, "sha256": sha256_file(v), "bytes": os.path.getsize(v)} for k, v in inputs.items()},
         "config_sha256": config_hash(config),
+        "data_reading": data_reading or {},
         "seeds": seeds,
         "python": sys.version.split()[0],
         "platform": platform.platform(),

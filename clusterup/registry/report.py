@@ -17,6 +17,7 @@ FILES = [
                fields=(
                    F("inputs", "input name → `path`, `sha256` (hex digest), `bytes` (size)", "object"),
                    F("config_sha256", "SHA-256 of the validated configuration", "hex digest"),
+                   F("data_reading", "how the data file was read: `encoding`, `delimiter` (detected or from data.encoding / data.delimiter; null for Excel/SPSS)", "object"),
                    F("seeds", "every random seed used", "object"),
                    F("python", "Python version", "text"),
                    F("platform", "operating system", "text"),

@@ -29,10 +29,22 @@ from clusterup.errors import EstimationError, InputError
 log = logging.getLogger("clusterup")
 
 
+class _TerminalHandler(logging.StreamHandler):
+    """stderr handler that prints a record's ``short`` text instead of its message when it has one:
+    a failed rule's full message goes to its log file, and Snakemake's ``onerror`` summary
+    (clusterup.io.guard.report_failures) prints it from there once, last — not twice."""
+
+    def format(self, record):
+        short = getattr(record, "short", None)
+        if short is None:
+            return super().format(record)
+        return f"{self.formatter.formatTime(record) if self.formatter else ''} ERROR {short}".lstrip()
+
+
 def run(main: Callable[[object], None], smk: object) -> None:
     """Run ``main(smk)`` with logging to the rule's log file and clean error reporting."""
     log_path = smk.log[0] if len(smk.log) else None
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    handlers: list[logging.Handler] = [_TerminalHandler(sys.stderr)]
     if log_path:
         os.makedirs(os.path.dirname(log_path) or ".", exist_ok=True)
         handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
@@ -44,13 +56,17 @@ def run(main: Callable[[object], None], smk: object) -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     rule = getattr(smk, "rule", "?")
     t0 = time.perf_counter()
+    # a failure's message is printed once, by the run's summary at the end; here only where it is
+    where = f": the message is in {log_path} and at the end of the run" if log_path else ""
     try:
         main(smk)
     except (InputError, EstimationError, _bootstrap_failure()) as exc:
-        log.error("rule %s failed:\n%s", rule, exc)
+        log.error("rule %s failed:\n%s", rule, exc,
+                  extra={"short": f"rule {rule} failed{where}"} if log_path else None)
         sys.exit(1)
     except Exception:  # unexpected: keep the traceback in the log, a short line on stderr
-        log.error("rule %s failed unexpectedly:\n%s", rule, traceback.format_exc())
+        log.error("rule %s failed unexpectedly:\n%s", rule, traceback.format_exc(),
+                  extra={"short": f"rule {rule} failed unexpectedly{where}"} if log_path else None)
         sys.exit(1)
     log.info("rule %s finished in %.2f s", rule, time.perf_counter() - t0)
 

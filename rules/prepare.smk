@@ -14,6 +14,7 @@ rule clean:
     params:
         id_column=config["data"]["id_column"],
         encoding=config["data"]["encoding"],
+        delimiter=config["data"]["delimiter"],
         sheet=config["data"]["sheet"],
         distributed=config["data"]["distributed"],
         cleaning=config["cleaning"],

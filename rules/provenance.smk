@@ -6,6 +6,8 @@ rule provenance:
         model=MODEL,
         hypotheses=HYPOTHESES,
         config_schema="config/schema.yaml",
+        # how the data file was read (encoding and delimiter detected or configured)
+        validated="results/validated/config.json",
         benchmarks=lambda wc: expand("results/benchmarks/{job}.tsv", job=TIMED_JOBS),
     output:
         provenance="results/provenance.json",

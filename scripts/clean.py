@@ -10,7 +10,7 @@ from clusterup.workflow import read_json, run, write_csv, write_json
 def main(smk):
     p = smk.params
     codebook = parse_codebook(load_yaml(smk.input.codebook, "codebook"), smk.input.codebook)
-    raw = read_raw(smk.input.data, encoding=p.encoding, sheet=p.sheet)
+    raw = read_raw(smk.input.data, encoding=p.encoding, sheet=p.sheet, delimiter=p.delimiter)
     res = clean_survey(raw.frame, codebook, id_column=p.id_column, source=smk.input.data,
                        distributed=p.distributed, items_dropped=list(p.items_dropped), **p.cleaning)
     for w in res.warnings:

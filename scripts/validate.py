@@ -1,4 +1,6 @@
 """validate: load config, codebook, model and hypotheses, cross-check them against the data header."""
+import logging
+
 from clusterup.estimation.identification import check_identified, min_rows
 from clusterup.estimation.syntax import measurement_model
 from clusterup.io.config import config_hash, load_study
@@ -13,7 +15,11 @@ def main(smk):
     # identification (scale, t-rule, Jacobian rank) of the SEM and the CFA, from the model alone
     sem = check_identified(study.analysis_model, "model")
     cfa = check_identified(measurement_model(study.analysis_model), "measurement model (CFA)")
-    raw = read_raw(smk.input.data, encoding=cfg["data"]["encoding"], sheet=cfg["data"]["sheet"])
+    raw = read_raw(smk.input.data, encoding=cfg["data"]["encoding"], sheet=cfg["data"]["sheet"],
+                   delimiter=cfg["data"]["delimiter"])
+    if raw.delimiter is not None:
+        logging.info("data file %s read as %s with delimiter %r (data.delimiter: %s)", smk.input.data,
+                     raw.encoding, raw.delimiter, cfg["data"]["delimiter"])
     check_columns(raw.frame, study.codebook, cfg["data"]["id_column"], smk.input.data)
     write_json({"config": cfg, "config_sha256": config_hash(cfg), "data_encoding": raw.encoding,
                 "data_delimiter": raw.delimiter,

@@ -54,13 +54,15 @@ def rule_timings(benchmark_files: list[str]) -> pd.DataFrame:
 
 
 def provenance(*, inputs: dict[str, str], config: dict, seeds: dict, benchmark_files: list[str],
-               execution: dict | None = None) -> dict:
+               execution: dict | None = None, data_reading: dict | None = None) -> dict:
     """Assemble the provenance record; ``execution`` says how the run was split into jobs (e.g. the
-    resolved number of bootstrap shards), which the results do not depend on."""
+    resolved number of bootstrap shards), which the results do not depend on; ``data_reading`` is how
+    the data file was read (``encoding``, ``delimiter``: detected or configured; null for Excel/SPSS)."""
     timings = rule_timings(benchmark_files)
     return {
         "inputs": {k: {"path": v, "sha256": sha256_file(v), "bytes": os.path.getsize(v)} for k, v in inputs.items()},
         "config_sha256": config_hash(config),
+        "data_reading": data_reading or {},
         "seeds": seeds,
         "execution": dict(execution or {}),
         "python": sys.version.split()[0],

@@ -46,7 +46,7 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def read_raw(path: str, *, encoding: str = "auto", sheet: str | int = 0) -> RawData:
+def read_raw(path: str, *, encoding: str = "auto", sheet: str | int = 0, delimiter: str = "detect") -> RawData:
     """Read a raw survey file by its extension.
 
     Parameters
@@ -58,6 +58,9 @@ def read_raw(path: str, *, encoding: str = "auto", sheet: str | int = 0) -> RawD
         and GB2312 — the encodings Chinese Excel and SPSS write.
     sheet : str or int
         Excel sheet.
+    delimiter : {"detect", ",", ";", "\\t", "|"}
+        CSV only.  ``detect`` takes the candidate occurring most often in the header line
+        (:func:`detect_delimiter`); the separator used is returned in ``RawData.delimiter``.
 
     Raises
     ------
@@ -69,7 +72,7 @@ def read_raw(path: str, *, encoding: str = "auto", sheet: str | int = 0) -> RawD
                          fix="check data.path in the config (paths are relative to the working directory)")
     ext = os.path.splitext(path)[1].lower()
     if ext == ".csv":
-        return _read_csv(path, encoding)
+        return _read_csv(path, encoding, delimiter)
     if ext == ".xlsx":
         return _read_xlsx(path, sheet)
     if ext == ".sav":
@@ -110,14 +113,20 @@ def _decode(raw: bytes, path: str, encoding: str) -> tuple[str, str]:
                          fix=f"set data.encoding to {other if hint else 'auto'} or re-save the file as UTF-8") from None
 
 
-def _read_csv(path: str, encoding: str) -> RawData:
+def _read_csv(path: str, encoding: str, delimiter: str = "detect") -> RawData:
     with open(path, "rb") as fh:
         raw = fh.read()
     text, used = _decode(raw, path, encoding)
     if not text.strip():
         raise InputError("the file is empty", file=path, fix="point data.path at the survey file")
     import csv
-    sep = detect_delimiter(text.splitlines()[0])
+    if delimiter == "detect":
+        sep = detect_delimiter(text.splitlines()[0])
+    elif delimiter in DELIMITERS:
+        sep = delimiter
+    else:
+        raise InputError(f"unknown delimiter {delimiter!r}", where="data.delimiter",
+                         fix="use detect or one of ',' ';' '\\t' '|'")
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     _check_header([h.strip() for h in header], path)
     try:

@@ -11,7 +11,7 @@ FILES = [
                    F("config", "the merged, validated configuration (config/config.yaml plus any --configfile)", "object"),
                    F("config_sha256", "SHA-256 of the canonical JSON of `config`", "hex digest"),
                    F("data_encoding", "text encoding the survey file was read with", ""),
-                   F("data_delimiter", "field delimiter detected in a CSV survey file", ""),
+                   F("data_delimiter", "field delimiter of a CSV survey file: detected, or data.delimiter when set; null for Excel/SPSS", ""),
                    F("identification", "early identification check: free parameters, df and minimum rows of the SEM and the CFA", ""),
                    F("data_rows", "rows of the raw survey file", "count"),
                    F("codebook", "the codebook: constructs, items, scale bounds, labels", "object"),

@@ -22,6 +22,7 @@ FILES = [
                fields=(
                    F("inputs", "input name → `path`, `sha256` (hex digest), `bytes` (size)", "object"),
                    F("config_sha256", "SHA-256 of the validated configuration", "hex digest"),
+                   F("data_reading", "how the data file was read: `encoding`, `delimiter` (detected or from data.encoding / data.delimiter; null for Excel/SPSS)", "object"),
                    F("seeds", "every random seed used", "object"),
                    F("execution", "how the run was split into jobs: `bootstrap_shards` (resolved count), `bootstrap_shards_config` (as configured); results do not depend on it", "object"),
                    F("python", "Python version", "text"),

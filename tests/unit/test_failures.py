@@ -11,7 +11,7 @@ from clusterup.errors import InputError
 from clusterup.estimation.identification import check_identified, rank_deficiency
 from clusterup.estimation.spec import build_spec
 from clusterup.estimation.syntax import DefinedParameters, DefinitionWarning, parse_model
-from clusterup.io.readers import detect_delimiter
+from clusterup.io.readers import detect_delimiter, read_raw
 from clusterup.io.textfile import read_text
 from clusterup.structural.bootstrap import BootstrapFailure, FailurePolicy, read_shard
 
@@ -32,6 +32,19 @@ def test_text_reader_utf8_then_gb18030(tmp_path):
                                       ("a", ","), ('"x;y",b,c', ",")])
 def test_detect_delimiter(line, sep):
     assert detect_delimiter(line) == sep
+
+
+def test_configured_delimiter_overrides_detection(tmp_path):
+    # a semicolon file whose header has more commas than semicolons: detection picks ',', the
+    # configured ';' reads the three columns as written
+    p = tmp_path / "s.csv"
+    p.write_text('id;"a,b,c,d";x\n1;2;3\n', encoding="utf-8")
+    assert read_raw(str(p)).delimiter == ","
+    raw = read_raw(str(p), delimiter=";")
+    assert raw.delimiter == ";" and list(raw.frame.columns) == ["id", "a,b,c,d", "x"]
+    assert list(raw.frame.iloc[0]) == ["1", "2", "3"]
+    with pytest.raises(InputError, match="data.delimiter"):
+        read_raw(str(p), delimiter=":")
 
 
 def test_definition_without_real_value_is_nan_with_warning():

@@ -43,8 +43,29 @@ def make_workdir(tmp_path):
     return make
 
 
-def run_snakemake(workdir, *targets, configfile=None, extra=(), timeout=600) -> subprocess.CompletedProcess:
-    """Run ``python -m snakemake --cores 2 [targets]`` in ``workdir``; output captured as text."""
+_NO_SLURM = None
+
+
+def _no_slurm_path() -> str:
+    """A directory with an ``scontrol`` that fails at once.  The SLURM executor plugin runs
+    ``scontrol show config`` when Snakemake starts, whatever the executor; on a machine with SLURM
+    installed but no controller reachable that call waits for its 10 s timeout — the largest part of
+    a local test run's start-up.  Local runs need no answer from it."""
+    global _NO_SLURM
+    if _NO_SLURM is None:
+        import tempfile
+        d = Path(tempfile.mkdtemp(prefix="no-slurm-"))
+        (d / "scontrol").write_text("#!/bin/sh\nexit 1\n")
+        (d / "scontrol").chmod(0o755)
+        _NO_SLURM = str(d)
+    return _NO_SLURM
+
+
+def run_snakemake(workdir, *targets, configfile=None, extra=(), timeout=600,
+                  local=False) -> subprocess.CompletedProcess:
+    """Run ``python -m snakemake --cores 2 [targets]`` in ``workdir``; output captured as text.
+
+    ``local=True``: a local run that never asks SLURM anything (see :func:`_no_slurm_path`)."""
     # targets right after the command: options such as --configfile or --forcerun take several
     # values and would swallow targets written after them
     cmd = [sys.executable, "-m", "snakemake", *[str(t) for t in targets], "--cores", "2"]
@@ -54,6 +75,8 @@ def run_snakemake(workdir, *targets, configfile=None, extra=(), timeout=600) -> 
     env = dict(os.environ)
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     env.setdefault("OMP_NUM_THREADS", "1")
+    if local:
+        env["PATH"] = _no_slurm_path() + os.pathsep + env.get("PATH", "")
     return subprocess.run(cmd, cwd=str(workdir), capture_output=True, text=True, timeout=timeout, env=env)
 
 

@@ -157,6 +157,11 @@ CASES = [
     Case("semicolon_csv", "data", lambda w: put_rows(w, rows(w), delimiter=";"), ok=True, check=_flow_is(218)),
     Case("tab_csv", "data", lambda w: put_rows(w, rows(w), delimiter="\t"), ok=True,
          check=_validated_key("data_delimiter", "\t")),
+    Case("semicolon_csv_configured", "data", lambda w: (put_rows(w, rows(w), delimiter=";"),
+                                                        config(w, lambda c: c["data"].update(delimiter=";"))),
+         ok=True, target="results/validated/config.json", check=_validated_key("data_delimiter", ";")),
+    Case("delimiter_not_allowed", "config", lambda w: config(w, lambda c: c["data"].update(delimiter="::")),
+         ("data.delimiter",)),
     Case("gb18030_data_forced_utf8", "data", lambda w: (put_rows(w, [r + ["沈阳"] for r in rows(w)], encoding="gb18030"),
                                                          config(w, lambda c: c["data"].update(encoding="utf-8"))),
          ("gb18030", "line 1")),
@@ -226,6 +231,15 @@ CASES = [
 ]
 
 
+SUMMARY = "clusterup: the run stopped. What went wrong and how to fix it:"
+
+
+def _summary_messages(out: str) -> list[str]:
+    """The first line of each message in the end-of-run summary (clusterup.io.guard.report_failures)."""
+    lines = out[out.index(SUMMARY):].splitlines()[1:]
+    return [lines[k + 1] for k, line in enumerate(lines[:-1]) if line.startswith("[") and line.endswith("]")]
+
+
 def readable_results(wd: Path) -> list[str]:
     """Names of CSV/JSON files under results/ that cannot be parsed."""
     bad = []
@@ -243,7 +257,7 @@ def readable_results(wd: Path) -> list[str]:
 def _run(case: Case, root: Path, wf) -> Case:
     wd = wf.copy(root / case.id)
     case.mutate(wd)
-    proc = wf.run(wd, case.target, extra=["--cores", "1"], timeout=300)
+    proc = wf.run(wd, case.target, extra=["--cores", "1"], timeout=300, local=True)
     case.result = {"wd": wd, "rc": proc.returncode, "out": proc.stdout + "\n" + proc.stderr}
     return case
 
@@ -285,6 +299,9 @@ def test_bad_input_case(battery, case_id):
     assert rc != 0, tail
     for n in case.needles:
         assert n in out, f"{n!r} not in the output:\n{tail}"
+    if SUMMARY in out:                      # a rule failed: its message is printed once, in the summary
+        for line in _summary_messages(out):
+            assert out.count(line) == 1, f"{line!r} printed {out.count(line)} times:\n{tail}"
     if case.input_only:
         written = [str(p.relative_to(wd)) for p in (wd / "results").rglob("*") if p.is_file()] \
             if (wd / "results").exists() else []

@@ -35,8 +35,9 @@ if AUDIT_PUBLISHED:
 
     rule audit:
         input:
-            code=pkg("published", "consistency", "review", "config"),
+            code=pkg("published", "consistency", "review", "config", "syntax", "spec"),
             published=AUDIT_PUBLISHED,
+            model=config["model"],
             core=AUDIT_CORE,
             named=audit_named_files,
         output:

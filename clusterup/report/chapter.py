@@ -158,6 +158,10 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ce = r["cfa_estimates"]
     lam = ce[ce["op"] == "=~"].copy()
     val = r["validity"].set_index("construct")
+    from clusterup.measurement.alternatives import item_smc
+    smc = {(r.construct, r.item): r.smc for r in item_smc(ce).itertuples()}
+    lam["smc"] = [smc.get((a, b), float("nan")) for a, b in zip(lam["lhs"], lam["rhs"])]
+    ctx["cfa_smc_low"] = list(dict.fromkeys(b for (a, b), v in smc.items() if v < 0.30))
     ctx["cfa_loadings"] = [{"key": f, "label": labels.get(f, f), "rows": _records(g),
                             "cr": val.at[f, "cr"], "ave": val.at[f, "ave"]} for f, g in lam.groupby("lhs", sort=False)]
     ctx["validity"] = _records(r["validity"])

@@ -44,6 +44,8 @@ if AUDIT_PUBLISHED:
             comparison="results/audit/published_vs_reproduced.csv",
             tables="results/audit/tables.csv",
             consistency="results/audit/consistency.csv",
+        params:
+            items_dropped=config["items_dropped"],
         log:
             "results/logs/audit.log",
         benchmark:

@@ -97,14 +97,16 @@ def grim(mean_raw: str, n: int) -> tuple[str, str]:
     return "inconsistent", f"no integer sum over {n} answers; nearest {near}/{n} = {near / n:.{d + 2}f}"
 
 
-def model_df(text: str, source: str = "model", measurement: bool = False) -> tuple[int, int, int]:
+def model_df(text: str, source: str = "model", measurement: bool = False,
+             items_dropped=()) -> tuple[int, int, int]:
     """(p observed variables, q free parameters, df = p(p + 1)/2 − q) of a lavaan model text, counted
     by our parser with the ``sem()`` defaults (first loading fixed, variances and exogenous
-    covariances free); ``measurement`` takes the model's CFA part (every factor correlated)."""
+    covariances free), after removing ``items_dropped`` (the study's purified items, as the analysis
+    model); ``measurement`` takes the model's CFA part (every factor correlated)."""
     from clusterup.estimation.spec import build_spec
-    from clusterup.estimation.syntax import measurement_model, parse_model
+    from clusterup.estimation.syntax import drop_variables, measurement_model, parse_model
 
-    syntax = parse_model(text, source)
+    syntax = drop_variables(parse_model(text, source), list(items_dropped))
     spec = build_spec(measurement_model(syntax) if measurement else syntax)
     return spec.p, spec.n_free, spec.df
 
@@ -118,10 +120,11 @@ def _row(check, table, inputs, printed, recomputed, status):
 
 
 def check_all(entries: list[dict], n: int | None = None, model: str | None = None,
-              model_source: str = "model") -> pd.DataFrame:
+              model_source: str = "model", items_dropped=()) -> pd.DataFrame:
     """Every check the printed entries allow. ``n`` is the sample size printed in the file's
     ``n:`` key (else a printed ``#n`` of the same file, else ``clean/flow.json#valid``); ``model``
-    the text of the study's lavaan model (file ``model_source``), for the df-from-the-model check."""
+    the text of the study's lavaan model (file ``model_source``; ``items_dropped`` removed), for the
+    df-from-the-model check."""
     files: dict[str, dict[str, dict]] = {}
     rows_by_sel: dict[str, list] = {}
     n_valid = None
@@ -200,8 +203,10 @@ def check_all(entries: list[dict], n: int | None = None, model: str | None = Non
                             f["df"]["printed"], f"{want:g}",
                             "consistent" if want == parse_printed(f["df"]["printed"]).value else "inconsistent"))
         if model is not None and "df" in f and path in MODEL_DF_FILES:
-            pobs, q, want = model_df(model, model_source, MODEL_DF_FILES[path])
+            pobs, q, want = model_df(model, model_source, MODEL_DF_FILES[path], items_dropped)
             part = "measurement part of " if MODEL_DF_FILES[path] else ""
+            if items_dropped:
+                part += f"{len(items_dropped)} dropped item(s) removed from "
             out.append(_row("df_model", f["df"]["table"],
                             f"{part}{model_source}: p = {pobs} observed variables, {pobs * (pobs + 1) // 2} moments, "
                             f"q = {q} free parameters", f["df"]["printed"], f"{want}",

@@ -49,7 +49,7 @@ def load_results(paths: dict[str, str]) -> dict:
     for key, path in paths.items():
         if path.endswith(".csv"):
             out[key] = pd.read_csv(path, keep_default_na=False, na_values=[""],
-                                   dtype={"resp_id": str, "label": str})
+                                   dtype={"resp_id": str, "label": str, "printed": str, "recomputed": str})
         elif path.endswith(".json"):
             with open(path, encoding="utf-8") as fh:
                 out[key] = json.load(fh)

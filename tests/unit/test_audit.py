@@ -268,3 +268,7 @@ def test_df_from_model_check():
     e[0]["printed"] = "25"
     assert by_check(C.check_all(e, model=HS_MODEL))["df_model"].status == "inconsistent"
     assert "df_model" not in set(C.check_all(e)["check"])          # no model given: no check
+    # the analysis model: x3 purified -> 8 observed, 36 moments; 5 + 8 + 3 + 3 = 19 free -> df 17
+    assert C.model_df(HS_MODEL, items_dropped=["x3"]) == (8, 19, 17)
+    e[0]["printed"] = "17"
+    assert by_check(C.check_all(e, model=HS_MODEL, items_dropped=["x3"]))["df_model"].status == "consistent"

@@ -35,14 +35,17 @@ if AUDIT_PUBLISHED:
 
     rule audit:
         input:
-            code=pkg("published", "consistency", "review", "config"),
+            code=pkg("published", "consistency", "review", "config", "syntax", "spec"),
             published=AUDIT_PUBLISHED,
+            model=config["model"],
             core=AUDIT_CORE,
             named=audit_named_files,
         output:
             comparison="results/audit/published_vs_reproduced.csv",
             tables="results/audit/tables.csv",
             consistency="results/audit/consistency.csv",
+        params:
+            items_dropped=config["items_dropped"],
         log:
             "results/logs/audit.log",
         benchmark:

@@ -11,6 +11,7 @@ rule sem:
         r2="results/sem/r2.csv",
         effects="results/sem/effects.csv",
         modindices="results/sem/modindices.csv",
+        controls="results/sem/controls.json",
         setup="results/.work/bootstrap/setup.json",
         setup_data="results/.work/bootstrap/data.npy",
     params:

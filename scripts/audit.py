@@ -7,8 +7,12 @@ from clusterup.workflow import run, write_csv
 
 
 def main(smk):
+    with open(smk.input.model, encoding="utf-8") as fh:
+        model = fh.read()
     comparison, tables, consistency = audit(load_yaml(smk.input.published, "published numbers"),
-                                            smk.input.published, results_dir="results")
+                                            smk.input.published, results_dir="results", model=model,
+                                            model_source=smk.input.model,
+                                            items_dropped=[d["item"] for d in smk.params.items_dropped])
     for entry, note in zip(comparison.itertuples(), comparison.attrs.get("notes", [])):
         if note:
             logging.warning("%s %s: %s", entry.table, entry.quantity, note)

@@ -15,7 +15,8 @@ def main(smk):
     study = study_from(codebook=smk.input.codebook, model=smk.input.model, hypotheses=smk.input.hypotheses,
                        items_dropped=smk.params.items_dropped)
     data = read_clean(smk.input.clean, study.codebook)
-    model, data, _ = apply_controls(study.analysis_model, data, smk.params.controls, study.codebook)
+    model, data, controls = apply_controls(study.analysis_model, data, smk.params.controls, study.codebook)
+    write_json(controls.to_dict(), smk.output.controls)
     res = fit_sem(model, data=data, likelihood=smk.params.likelihood, tol=smk.params.tolerance,
                   data_source=smk.input.clean)
     for w in res.warnings:

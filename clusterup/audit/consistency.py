@@ -14,6 +14,9 @@ Checks (entries are grouped by the results file they name, e.g. ``cfa/fit.json``
 * CR = (Σλ)²/((Σλ)² + Σ(1 − λ²)) and AVE = Σλ²/k from printed standardized loadings
   (Fornell & Larcker 1981; semTools ``compRelSEM`` on standardized loadings).
 * df = p(p + 1)/2 − q from the printed number of observed variables p and free parameters q.
+* df from the model: p(p + 1)/2 − q with p and q counted from the study's model file by our lavaan-syntax
+  parser (``sem/fit.json`` against the full model, ``cfa/fit.json`` against its measurement part;
+  lavaan ``fitMeasures(fit, "df")`` with the ``sem()`` defaults).
 * GRIM (Brown & Heathers 2017): a mean of an integer item over N answers is a multiple of 1/N,
   so a printed mean is possible only if some integer sum S has S/N within its rounding interval.
 """
@@ -94,14 +97,34 @@ def grim(mean_raw: str, n: int) -> tuple[str, str]:
     return "inconsistent", f"no integer sum over {n} answers; nearest {near}/{n} = {near / n:.{d + 2}f}"
 
 
+def model_df(text: str, source: str = "model", measurement: bool = False,
+             items_dropped=()) -> tuple[int, int, int]:
+    """(p observed variables, q free parameters, df = p(p + 1)/2 − q) of a lavaan model text, counted
+    by our parser with the ``sem()`` defaults (first loading fixed, variances and exogenous
+    covariances free), after removing ``items_dropped`` (the study's purified items, as the analysis
+    model); ``measurement`` takes the model's CFA part (every factor correlated)."""
+    from clusterup.estimation.spec import build_spec
+    from clusterup.estimation.syntax import drop_variables, measurement_model, parse_model
+
+    syntax = drop_variables(parse_model(text, source), list(items_dropped))
+    spec = build_spec(measurement_model(syntax) if measurement else syntax)
+    return spec.p, spec.n_free, spec.df
+
+
+MODEL_DF_FILES = {"sem/fit.json": False, "cfa/fit.json": True}   # results file -> measurement part only
+
+
 def _row(check, table, inputs, printed, recomputed, status):
     return {"check": check, "table": table, "inputs": inputs, "printed": printed,
             "recomputed": recomputed, "status": status}
 
 
-def check_all(entries: list[dict], n: int | None = None) -> pd.DataFrame:
+def check_all(entries: list[dict], n: int | None = None, model: str | None = None,
+              model_source: str = "model", items_dropped=()) -> pd.DataFrame:
     """Every check the printed entries allow. ``n`` is the sample size printed in the file's
-    ``n:`` key (else a printed ``#n`` of the same file, else ``clean/flow.json#valid``)."""
+    ``n:`` key (else a printed ``#n`` of the same file, else ``clean/flow.json#valid``); ``model``
+    the text of the study's lavaan model (file ``model_source``; ``items_dropped`` removed), for the
+    df-from-the-model check."""
     files: dict[str, dict[str, dict]] = {}
     rows_by_sel: dict[str, list] = {}
     n_valid = None
@@ -178,6 +201,15 @@ def check_all(entries: list[dict], n: int | None = None) -> pd.DataFrame:
             want = pobs * (pobs + 1) / 2 - q
             out.append(_row("df", f["df"]["table"], f"p = {pobs:g} observed variables, q = {q:g} free parameters",
                             f["df"]["printed"], f"{want:g}",
+                            "consistent" if want == parse_printed(f["df"]["printed"]).value else "inconsistent"))
+        if model is not None and "df" in f and path in MODEL_DF_FILES:
+            pobs, q, want = model_df(model, model_source, MODEL_DF_FILES[path], items_dropped)
+            part = "measurement part of " if MODEL_DF_FILES[path] else ""
+            if items_dropped:
+                part += f"{len(items_dropped)} dropped item(s) removed from "
+            out.append(_row("df_model", f["df"]["table"],
+                            f"{part}{model_source}: p = {pobs} observed variables, {pobs * (pobs + 1) // 2} moments, "
+                            f"q = {q} free parameters", f["df"]["printed"], f"{want}",
                             "consistent" if want == parse_printed(f["df"]["printed"]).value else "inconsistent"))
     out += _loading_checks(files, rows_by_sel)
     out += _grim_checks(rows_by_sel, n_valid, n)

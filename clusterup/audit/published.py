@@ -1,7 +1,9 @@
 """Published numbers: parsing the transcription file, the quantity selectors, and the comparison.
 
 A quantity is ``path[col=value,...]#column`` for a CSV under ``results/`` or ``path#key.subkey``
-for a JSON file. A printed number is kept as a string so that its precision is known: it *matches*
+for a JSON file. The field ``@rows`` counts instead of reading a value: ``hypotheses.csv#@rows`` is the
+number of rows (after the selector, if any, so ``[verdict=supported]#@rows`` counts the supported
+hypotheses; no match is a count of 0), ``file.json#key.@rows`` the length of a list or mapping. A printed number is kept as a string so that its precision is known: it *matches*
 when ``|reproduced - printed| <= 0.5`` unit of its last printed digit, is *close* within one unit,
 and *differs* otherwise (AEA data-editor practice: a difference in the last digit is a minor
 difference, anything larger is not reproduced).
@@ -21,6 +23,7 @@ from clusterup.errors import InputError
 STATUSES = ("match", "close", "differs", "missing")
 VERDICTS = ("reproduced", "reproduced with minor differences", "not reproduced")
 
+COUNT = "@rows"                     # the field that counts rows (CSV) or entries (JSON)
 _QUANTITY = re.compile(r"^(?P<path>[^\[#]+?)(?:\[(?P<sel>[^\]]*)\])?#(?P<field>.+)$")
 
 
@@ -63,6 +66,13 @@ def lookup(q: Quantity, read) -> object:
     data = read(q.path)
     if data is None:
         raise LookupFailure(f"results/{q.path} does not exist")
+    if isinstance(data, pd.DataFrame) and q.field == COUNT:
+        rows = data
+        for col, val in q.selector:
+            if col not in rows.columns:
+                raise LookupFailure(f"results/{q.path} has no column {col!r} for the selector")
+            rows = rows[rows[col].astype(str).str.strip() == val]
+        return len(rows)
     if isinstance(data, pd.DataFrame):
         if q.field not in data.columns:
             raise LookupFailure(f"results/{q.path} has no column {q.field!r} (columns: {', '.join(data.columns)})")
@@ -80,11 +90,17 @@ def lookup(q: Quantity, read) -> object:
                                 + (" …" if len(cand) > 20 else ""))
         return rows.iloc[0][q.field]
     node = data
-    for key in q.field.split("."):
+    keys = q.field.split(".")
+    count = keys[-1] == COUNT
+    for key in keys[:-1] if count else keys:
         if not isinstance(node, dict) or key not in node:
             keys = ", ".join(node.keys()) if isinstance(node, dict) else "none"
             raise LookupFailure(f"results/{q.path} has no key {q.field!r} (keys here: {keys})")
         node = node[key]
+    if count:
+        if not isinstance(node, (list, dict)):
+            raise LookupFailure(f"results/{q.path}: {'.'.join(keys[:-1]) or 'the file'} is not a list or mapping to count")
+        return len(node)
     return node
 
 

@@ -11,6 +11,15 @@ _DRAW_COLUMNS = ("one column per structural path (`IB~NSC`: the regression of `I
 
 FILES = [
     ResultFile("sem/fit.json", STAGE, "Fit of the structural model; the same keys as cfa/fit.json.", fields=_FIT),
+    ResultFile("sem/controls.json", STAGE,
+               "Control variables of config `controls:` as they entered the SEM (all empty when none): "
+               "`columns` control -> the model columns (0/1 dummies or the variable itself), `reference` "
+               "control -> its reference level label (null for a numeric control), `dummy_levels` dummy "
+               "column -> the level it marks, `endogenous` the variables whose equations every control enters.",
+               fields=(F("columns", "control -> its model columns (dummies or the variable)"),
+                       F("reference", "control -> reference level label (null: numeric)"),
+                       F("dummy_levels", "dummy column -> level label"),
+                       F("endogenous", "variables whose equations the controls enter"))),
     ResultFile("sem/estimates.csv", STAGE, "Parameter estimates of the structural model.", fields=_ESTIMATES),
     ResultFile("sem/modindices.csv", STAGE, "Modification indices of the structural model, largest first.",
                fields=_MODINDICES),

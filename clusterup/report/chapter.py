@@ -49,7 +49,7 @@ def load_results(paths: dict[str, str]) -> dict:
     for key, path in paths.items():
         if path.endswith(".csv"):
             out[key] = pd.read_csv(path, keep_default_na=False, na_values=[""],
-                                   dtype={"resp_id": str, "label": str})
+                                   dtype={"resp_id": str, "label": str, "printed": str, "recomputed": str})
         elif path.endswith(".json"):
             with open(path, encoding="utf-8") as fh:
                 out[key] = json.load(fh)
@@ -198,6 +198,10 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ce = r["cfa_estimates"]
     lam = ce[ce["op"] == "=~"].copy()
     val = r["validity"].set_index("construct")
+    from clusterup.measurement.alternatives import item_smc
+    smc = {(r.construct, r.item): r.smc for r in item_smc(ce).itertuples()}
+    lam["smc"] = [smc.get((a, b), float("nan")) for a, b in zip(lam["lhs"], lam["rhs"])]
+    ctx["cfa_smc_low"] = list(dict.fromkeys(b for (a, b), v in smc.items() if v < 0.30))
     ctx["cfa_loadings"] = [{"key": f, "label": labels.get(f, f), "rows": _records(g),
                             "cr": val.at[f, "cr"], "ave": val.at[f, "ave"]} for f, g in lam.groupby("lhs", sort=False)]
     ctx["validity"] = _records(r["validity"])

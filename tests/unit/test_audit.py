@@ -212,4 +212,63 @@ def test_thesis_published_file_parses():
 
     path = Path(__file__).resolve().parents[2] / "config/published.yaml"
     pub = parse_published(yaml.safe_load(path.read_text()), str(path))
-    assert len(pub["entries"]) == 12 and all(e["source"] for e in pub["entries"])
+    assert len(pub["entries"]) == 13 and all(e["source"] for e in pub["entries"])
+
+
+# --- counts and df from the model (issue 14 items 5, 6) ----------------------------------------
+
+def test_rows_counts_rows_and_entries():
+    hyp = pd.DataFrame({"id": [f"H{i}" for i in range(1, 12)],
+                        "verdict": ["supported"] * 4 + ["not supported"] * 3 + ["supported"] * 4})
+    files = {"hypotheses.csv": hyp, "x.json": {"a": {"b": [1, 2, 3]}, "c": 4}}
+    r = files.get
+    assert lookup(parse_quantity("hypotheses.csv#@rows"), r) == 11
+    assert lookup(parse_quantity("hypotheses.csv[verdict=supported]#@rows"), r) == 8
+    assert lookup(parse_quantity("hypotheses.csv[verdict=rejected]#@rows"), r) == 0   # a count may be 0
+    assert lookup(parse_quantity("x.json#a.b.@rows"), r) == 3
+    assert lookup(parse_quantity("x.json#@rows"), r) == 2
+    with pytest.raises(LookupFailure, match="not a list or mapping"):
+        lookup(parse_quantity("x.json#c.@rows"), r)
+    with pytest.raises(LookupFailure, match="no column 'kind'"):
+        lookup(parse_quantity("hypotheses.csv[kind=x]#@rows"), r)
+    got = compare_all([{"table": "Abstract", "quantity": "hypotheses.csv#@rows", "printed": "11"},
+                       {"table": "Abstract", "quantity": "hypotheses.csv#@rows", "printed": "13"}], r)
+    assert list(got["status"]) == ["match", "differs"]
+
+
+PD_MODEL = """ind60 =~ x1 + x2 + x3
+dem60 =~ y1 + y2 + y3 + y4
+dem65 =~ y5 + y6 + y7 + y8
+dem60 ~ ind60
+dem65 ~ ind60 + dem60
+y1 ~~ y5
+y2 ~~ y4 + y6
+y3 ~~ y7
+y4 ~~ y8
+y6 ~~ y8
+"""
+HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n"
+
+
+def test_model_df_by_hand():
+    # PD: 11 observed -> 66 moments; q = 8 loadings + 11 residual variances + 1 exogenous variance
+    # + 2 disturbances + 3 regressions + 6 residual covariances = 31 -> df 35 (lavaan prints 35)
+    assert C.model_df(PD_MODEL) == (11, 31, 35)
+    # its measurement part: the 3 regressions become 3 factor covariances -> q = 31 again
+    assert C.model_df(PD_MODEL, measurement=True) == (11, 31, 35)
+    # HS 3-factor CFA: 9 observed -> 45 moments; 6 loadings + 9 residuals + 3 variances + 3 covariances
+    assert C.model_df(HS_MODEL) == (9, 21, 24)
+
+
+def test_df_from_model_check():
+    e = [{"table": "T", "quantity": "cfa/fit.json#df", "printed": "24"},
+         {"table": "T", "quantity": "cfa/fit.json#chi2", "printed": "85.306"}]
+    got = by_check(C.check_all(e, model=HS_MODEL, model_source="hs.lavaan"))["df_model"]
+    assert got.status == "consistent" and got.recomputed == "24" and "45 moments" in got.inputs
+    e[0]["printed"] = "25"
+    assert by_check(C.check_all(e, model=HS_MODEL))["df_model"].status == "inconsistent"
+    assert "df_model" not in set(C.check_all(e)["check"])          # no model given: no check
+    # the analysis model: x3 purified -> 8 observed, 36 moments; 5 + 8 + 3 + 3 = 19 free -> df 17
+    assert C.model_df(HS_MODEL, items_dropped=["x3"]) == (8, 19, 17)
+    e[0]["printed"] = "17"
+    assert by_check(C.check_all(e, model=HS_MODEL, items_dropped=["x3"]))["df_model"].status == "consistent"

@@ -71,11 +71,14 @@ def test_audit_flags_exactly_the_wrong_entries(tmp_path, wf):
     assert list(cons.columns) == ["check", "table", "inputs", "printed", "recomputed", "status"]
     got = {(r.check, r.table): r.status for r in cons.itertuples()}
     assert got == {("rmsea", "T1"): "consistent", ("cfi", "T2"): "not checkable",  # no baseline printed
-                   ("chi2_df", "T4"): "inconsistent"}
+                   ("chi2_df", "T4"): "inconsistent",
+                   # df counted from the model file minus the dropped items equals the df the workflow's
+                   # SEM and CFA report (both printed from the fits above)
+                   ("df_model", "T1"): "consistent", ("df_model", "T4"): "consistent"}
     assert "N−1" in cons.loc[cons["check"] == "rmsea", "inputs"].item()
     log = (wd / "results/logs/audit.log").read_text()
     assert "matches 2 rows" in log or "rows of results/sem/estimates.csv" in log
     html = (wd / "results/report/chapter.html").read_text(encoding="utf-8")
-    assert "Appendix: Published versus reproduced" in html and "not reproduced" in html
+    assert "Appendix D: Published versus reproduced" in html and "not reproduced" in html
     assert "nosuch/file.csv" in html and "hypotheses.csv[id=H1]#verdict" in html
     assert "hypotheses.csv[id=H5]#verdict" not in html          # matching entries are not listed

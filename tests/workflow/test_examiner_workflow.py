@@ -45,3 +45,10 @@ def test_no_second_order_and_controls(tmp_path, wf):
     assert list(sob.effect) == ["ind_nsc", "ind_tie"]
     a = est[est.label == "a1"].iloc[0]
     assert sob.iloc[0]["a"] == pytest.approx(a["est"]) and sob.iloc[0]["se_a"] == pytest.approx(a["se"])
+    # the coding the chapter lists, and the bootstrap refits the same model with the controls
+    ctl = json.loads((wd / "results/sem/controls.json").read_text())
+    assert ctl["columns"] == {"ownership": ["ownership_2", "ownership_3", "ownership_4"], "firm_age": ["firm_age"]}
+    assert ctl["reference"] == {"ownership": "State-owned", "firm_age": None}
+    assert ctl["endogenous"] == ["KAC", "PRC"]
+    setup = json.loads((wd / "results/.work/bootstrap/setup.json").read_text())
+    assert {"ownership_2", "firm_age"} <= set(json.dumps(setup).replace('"', " ").split())

@@ -20,7 +20,7 @@ import importlib
 
 MODULES: list[str] = [
     # add a module name here (clusterup.report.sections.<name>) to place its section in the chapter
-    "competing_models", "common_method", "sobel_aroian", "group_differences",
+    "control_variables", "competing_models", "common_method", "sobel_aroian", "group_differences",
     "sensitivity", "multigroup", "power",
     "audit",
 ]

@@ -8,6 +8,11 @@ import pandas as pd
 
 from clusterup.report import formatting as fmt
 
+
+def _(text: str, **kw) -> str:
+    """The message catalog's hook (identity for English; issue 13 installs the translations)."""
+    return text % kw if kw else text
+
 NAME = "audit"
 TITLE = "Published versus reproduced"
 TEMPLATE = "audit.html.j2"
@@ -42,22 +47,28 @@ def build(results: dict, study, labels: dict[str, str]) -> dict | None:
     n_match = int((cmp["status"] == "match").sum())
     n_incons = int((cons["status"] == "inconsistent").sum())
     n_checked = int((cons["status"] != "not checkable").sum())
-    parts = [f"{int(verdicts.get('reproduced', 0))} reproduced"]
+    n_tab = int(verdicts.get("reproduced", 0))
+    parts = [_("%(n)s reproduced", n=n_tab)]
     if verdicts.get("reproduced with minor differences", 0):
-        parts.append(f"{int(verdicts['reproduced with minor differences'])} reproduced with minor differences")
+        parts.append(_("%(n)s reproduced with minor differences", n=int(verdicts["reproduced with minor differences"])))
     if verdicts.get("not reproduced", 0):
-        parts.append(f"{int(verdicts['not reproduced'])} not reproduced")
-    summary = (f"Audit against the published numbers: of {_count(len(tables), 'published table', 'published tables')}, "
-               f"{', '.join(parts)}; {n_match} of {len(cmp)} printed numbers match")
+        parts.append(_("%(n)s not reproduced", n=int(verdicts["not reproduced"])))
+    summary = _("Of %(tables)s, %(verdicts)s; %(match)s of %(n)s printed numbers match the reproduction",
+                tables=_count(len(tables), _("published table"), _("published tables")), verdicts=", ".join(parts),
+                match=n_match, n=len(cmp))
     if n_checked:
-        summary += (f"; {_count(n_incons, 'printed number is', 'printed numbers are')} inconsistent with the other "
-                    f"printed numbers ({n_checked} checked)")
-    summary += " (Appendix: Published versus reproduced)."
+        summary += "; " + (_("none of the %(n)s consistency checks finds a printed number at odds with the others",
+                             n=n_checked) if n_incons == 0 else
+                           _("%(bad)s of the %(n)s consistency checks find a printed number at odds with the others",
+                             bad=n_incons, n=n_checked))
+    summary += "."
     differing = _records(cmp[cmp["status"] != "match"])
     for e in differing:       # reproduced shown one digit beyond the printed precision
         e["shown"] = (fmt.num(float(e["reproduced"]), int(e["decimals"]) + 1)
                       if e["decimals"] != "" and _is_number(e["reproduced"]) else str(e["reproduced"]))
-    return {"summary_line": summary,
+    return {"summary": summary,
+            "summary_line": _("Against the published numbers: %(summary)s (appendix “%(title)s”).",
+                              summary=summary[0].lower() + summary[1:-1], title=_(TITLE)),
             "tables": _records(tables),
             "not_matching": differing,
             "n_entries": len(cmp), "n_match": n_match,

@@ -23,9 +23,6 @@ def build(results, study, labels):
     ok = [r for r in rows if r["converged"]]
     best_aic = min(ok, key=lambda r: r["aic"])["model"] if ok else None
     failed = [r["model"] for r in rows if not r["converged"]]
-    smc = results.get("smc")
     return {"rows": rows, "first": first, "best_aic": best_aic, "failed": failed,
             "second_order": results.get("second_order") or {"available": False, "reason": ""},
-            "per_construct": [dict(r, label=labels.get(r["construct"], r["construct"])) for r in _records(results.get("per_construct"))],
-            "smc": [dict(r, label=labels.get(r["construct"], r["construct"])) for r in _records(smc)],
-            "smc_low": [r["item"] for r in _records(smc) if r["smc"] < 0.30]}
+            "per_construct": [dict(r, label=labels.get(r["construct"], r["construct"])) for r in _records(results.get("per_construct"))]}

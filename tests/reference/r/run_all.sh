@@ -3,7 +3,7 @@
 # lavaan, semTools, psych, jsonlite (Debian: r-cran-lavaan r-cran-semtools r-cran-psych r-cran-jsonlite).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-for s in make_data lavaan_cfa_hs lavaan_sem_polidem lavaan_mediation lavaan_robust lavaan_fiml lavaan_bollen_stine lavaan_polychoric psych_reliability_efa descriptives examiner; do
+for s in make_data $(cd tests/reference/r && ls *.R | sed "s/\.R$//" | grep -v -x -e make_data -e helpers); do
   echo "== $s"
   Rscript "tests/reference/r/$s.R"
 done

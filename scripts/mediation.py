@@ -3,7 +3,8 @@ import logging
 
 import pandas as pd
 
-from clusterup.structural.bootstrap import BootstrapSetup, Statistics, jackknife, read_shards
+from clusterup.structural.bootstrap import (BootstrapSetup, Statistics, heywood_variances, jackknife, read_shards,
+                                            screens_admissibility)
 from clusterup.structural.mediation import summarize
 from clusterup.estimation.ml import MLProblem
 from clusterup.workflow import run, write_csv, write_json
@@ -37,6 +38,8 @@ def main(smk):
                 "iterations_median": float(ok["iterations"].median()), "iterations_max": int(ok["iterations"].max()),
                 "gradient_max": float(ok["grad_max"].max()), "tolerance": setup.tol,
                 "refit": "BFGS to max |g| < 1e-2, then Newton steps with the exact Hessian",
+                "admissibility_screened": screens_admissibility(setup),
+                "heywood": [{"variable": v, "variance": x} for v, x in heywood_variances(setup)],
                 "refit_fallbacks": int((shards.get("refit", pd.Series(dtype=str)) == "bfgs fallback").sum()),
                 "jackknife_n": int(len(jack)), "jackknife_method": jack_method, "jackknife_failed": int(jack.isna().any(axis=1).sum()),
                 "stream": "numpy default_rng(SeedSequence([seed, draw])) for the first attempt, "

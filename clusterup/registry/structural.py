@@ -105,6 +105,8 @@ FILES = [
                    F("gradient_max", "largest absolute gradient over all draws", "discrepancy units"),
                    F("tolerance", "convergence tolerance on the gradient", "discrepancy units"),
                    F("refit", "how each resample is refitted from the full-sample estimates", "text"),
+                   F("admissibility_screened", "true when resamples with a negative variance estimate count as failed (the full-sample solution is admissible); false when the full-sample solution is itself a Heywood case and converged resamples are all accepted, as lavaan's bootstrap", "boolean"),
+                   F("heywood", "negative variances of the full-sample solution (variable, variance); empty when admissible", "list"),
                    F("refit_fallbacks", "refits whose Newton phase failed and that were finished by BFGS", "count"),
                    F("jackknife_n", "leave-one-out fits for the BCa acceleration", "count"),
                    F("jackknife_method", "jackknife variant", "text"),

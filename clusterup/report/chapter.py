@@ -330,6 +330,12 @@ def collect_warnings(r: dict, _=None) -> dict[str, list[str]]:
         w["bootstrap"].append(_("{failed} of {attempts} bootstrap resamples failed and were replaced: {reasons}").format(
             failed=bs["n_failed"], attempts=bs["attempts"],
             reasons="; ".join(f"{v}× {_(k)}" for k, v in bs["failure_reasons"].items())))
+    if not bs.get("admissibility_screened", True):
+        w["bootstrap"].append(_("the full-sample solution is a Heywood case ({cases}), so resamples were accepted "
+                                "whenever they converged, including those with negative variances (as lavaan's "
+                                "bootstrap does); intervals that involve these variables should not be interpreted "
+                                "until the model is respecified").format(
+            cases=", ".join(f"{h['variable']} = {h['variance']:.3f}" for h in bs.get("heywood", []))))
     for hid, comp in r["nested"].get("comparisons", {}).items():
         for msg in comp["restricted_fit"].get("warnings", []):
             w["sem"].append(_("restricted model of {id}: {message}").format(id=hid, message=msg))

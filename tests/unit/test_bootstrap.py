@@ -102,3 +102,47 @@ def test_shards_partition_the_draws(B, S):
     assert covered == list(range(B))
     with pytest.raises(ValueError):
         shard_draws(B, S, S + 1)
+
+
+def _heywood_setup():
+    """One factor, three indicators with r12 = r13 = .8, r23 = .5 in the population: the model is
+    just identified, so its estimates reproduce S exactly; by hand λ1²ψ = .8·.8/.5 = 1.28 and the
+    residual variance of x1 is 1 − 1.28 = −0.28 (a Heywood case).  Data drawn to have exactly that
+    covariance (whitened, then coloured), so the hand value holds for the sample."""
+    from clusterup.estimation.syntax import parse_model
+
+    R = np.array([[1, .8, .8], [.8, 1, .5], [.8, .5, 1]])
+    rng = np.random.default_rng(5)
+    Z = rng.standard_normal((300, 3))
+    Z -= Z.mean(axis=0)
+    Z = Z @ np.linalg.inv(np.linalg.cholesky(Z.T @ Z / 300).T)     # sample covariance exactly I
+    X = Z @ np.linalg.cholesky(R).T                                 # sample covariance exactly R
+    data = pd.DataFrame(X, columns=["x1", "x2", "x3"])
+    fit = fit_sem(parse_model("f =~ x1 + x2 + x3"), data=data, likelihood="normal")
+    return BootstrapSetup(fit.spec, fit.theta, fit.problem.information(fit.theta), X, "normal", 11), fit
+
+
+def test_heywood_solution_is_named_and_its_resamples_are_not_replaced_forever():
+    from clusterup.structural.bootstrap import heywood_variances, screens_admissibility
+
+    setup, fit = _heywood_setup()
+    bad = heywood_variances(setup)
+    assert [v for v, _ in bad] == ["x1"]
+    assert bad[0][1] == pytest.approx(-0.28, abs=1e-5)              # the hand value
+    assert screens_admissibility(setup) is False
+    records, _ = run_draws(setup, range(20))
+    assert len(records) == 20 and all(r["ok"] for r in records)     # accepted once converged, as lavaan
+
+
+def test_heywood_case_is_a_warning_next_to_the_bootstrap_intervals():
+    from clusterup.report.chapter import collect_warnings
+
+    bs = {"n_failed": 0, "attempts": 10, "failure_reasons": {}, "admissibility_screened": False,
+          "heywood": [{"variable": "x1", "variance": -0.28}]}
+    r = {"cfa_fit": {}, "sem_fit": {"warnings": ["Heywood case: negative variance x1 ~~ x1 = -0.2800"]},
+         "bootstrap_summary": bs, "nested": {}, "normality": {"univariate": {"n_flagged": 0}}}
+    w = collect_warnings(r)
+    assert any("x1 = -0.280" in s and "Heywood" in s for s in w["bootstrap"])
+    assert w["sem"] == ["Heywood case: negative variance x1 ~~ x1 = -0.2800"]
+    bs["admissibility_screened"] = True
+    assert collect_warnings(r)["bootstrap"] == []

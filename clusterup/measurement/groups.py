@@ -8,8 +8,9 @@ the ``bins`` given in config (which take precedence; a numeric demographic with 
 
 * two levels: Student's t (pooled variance) and Welch's t (``scipy.stats.ttest_ind``);
 * more levels: one-way ANOVA (``scipy.stats.f_oneway``) and Welch's ANOVA
-  (``statsmodels.stats.oneway.anova_oneway(use_var="unequal")``), and Tukey's HSD
-  (``statsmodels.stats.multicomp.pairwise_tukeyhsd``) for every pair;
+  (``statsmodels.stats.oneway.anova_oneway(use_var="unequal")``), and Tukey's HSD (Tukey–Kramer for
+  unequal n, as R's ``TukeyHSD``) for every pair, all pairs' p-values in one vectorised
+  :func:`clusterup.measurement.ptukey.ptukey_upper` call;
 * Levene's test centred on the mean, as SPSS prints it (``scipy.stats.levene(center="mean")``):
   the ANOVA of |x − group mean|.
 
@@ -87,8 +88,9 @@ def compare_groups(scores: pd.DataFrame, levels: dict[str, pd.Series], min_n: in
     :data:`POSTHOC_COLUMNS`.  Levels with fewer than ``min_n`` respondents are listed in ``means``
     but left out of the tests; a demographic with fewer than two such levels gets no test.
     """
-    from statsmodels.stats.multicomp import pairwise_tukeyhsd
     from statsmodels.stats.oneway import anova_oneway
+
+    from clusterup.measurement.ptukey import ptukey_upper
 
     means, tests, post = [], [], []
     for var, lab in levels.items():
@@ -124,20 +126,28 @@ def compare_groups(scores: pd.DataFrame, levels: dict[str, pd.Series], min_n: in
                 w = anova_oneway(groups, use_var="unequal", welch_correction=True)
                 tests.append({**base, "test": "welch_anova", "statistic": float(w.statistic),
                               "df1": float(w.df_num), "df2": float(w.df_denom), "p": float(w.pvalue)})
-                values = np.concatenate(groups)
-                labels = np.concatenate([[k] * len(g) for k, g in enumerate(groups)])
-                hsd = pairwise_tukeyhsd(values, labels)
-                pv = np.asarray(hsd.pvalues, dtype=float)
+                pv = _tukey_p(groups, ptukey_upper)
                 k = 0
                 for i in range(len(groups)):
                     for j in range(i + 1, len(groups)):
-                        # statsmodels' meandiff is mean(j) − mean(i), as R's TukeyHSD "j-i"
+                        # mean(j) − mean(i), as R's TukeyHSD "j-i"
                         post.append({"demographic": var, "construct": c, "level_a": names[i], "level_b": names[j],
                                      "mean_diff": float(np.mean(groups[j]) - np.mean(groups[i])),
                                      "p_tukey": float(pv[k])})
                         k += 1
     return (pd.DataFrame(means, columns=MEANS_COLUMNS), pd.DataFrame(tests, columns=TESTS_COLUMNS),
             pd.DataFrame(post, columns=POSTHOC_COLUMNS))
+
+
+def _tukey_p(groups: list[np.ndarray], ptukey_upper) -> np.ndarray:
+    """Tukey–Kramer p of every pair (i < j, row-major): q = |m_j − m_i| / √(MSE/2 · (1/n_i + 1/n_j))."""
+    n = np.array([len(g) for g in groups], dtype=float)
+    m = np.array([np.mean(g) for g in groups])
+    df = float(n.sum() - len(groups))
+    mse = sum(float(np.sum((g - np.mean(g)) ** 2)) for g in groups) / df
+    i, j = np.triu_indices(len(groups), k=1)
+    q = np.abs(m[j] - m[i]) / np.sqrt(mse / 2.0 * (1.0 / n[i] + 1.0 / n[j]))
+    return ptukey_upper(q, len(groups), df)
 
 
 def _welch_df(x: np.ndarray, y: np.ndarray) -> float:

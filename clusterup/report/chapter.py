@@ -258,6 +258,9 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ctx["references"] = REFERENCES
     prov = r["provenance"]
     ctx["provenance"] = prov
+    # machine facts (platform, CPUs, Python patch level) stay in provenance.json: the chapter must be
+    # byte-identical on another computer with the same lock file
+    ctx["python_series"] = ".".join(str(prov.get("python", "")).split(".")[:2])
     ctx["figures"] = {k: svg_data_uri(r[k]) for k in ("cfa_diagram", "sem_diagram", "item_plot", "heatmap",
                                                                  "bootstrap_plot")}
     ctx["warnings"] = collect_warnings(r, _)

@@ -108,3 +108,29 @@ def test_english_chapter_stays_english(default_run):
     assert en.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
     assert "Table 4-1" in en and "Summary of the hypothesis tests" in en and "表4-" not in en
     assert not re.search(r"[\u4e00-\u9fff]", _text(en[en.index("<nav"):]).split("Appendix A")[0])
+
+
+# the optional sections marked for translation after the core ones (issue 13, second pass); the
+# method-bias paragraph's one-factor and ULMC sentences and the competing models' descriptions (built
+# as English f-strings in clusterup/measurement/alternatives.py) are not yet translated and are left out
+MARKED = ("competing", "sobel", "group_differences", "method_bias")
+
+
+def _english_runs(text: str) -> list[str]:
+    text = re.sub(r"Cut-offs:[^\n]*?test\.", " ", text)   # cut-off criteria stay in English
+    runs = re.findall(r"(?:\b[A-Za-z][a-z]+[,;:]?\s+){3,}[A-Za-z][a-z]+", text)
+    allowed = ("Podsakoff", "MacKinnon", "Marsh", "Williams", "Squared Multiple", "Lockwood")
+    return [r for r in runs if not any(a in r for a in allowed)]
+
+
+@pytest.mark.parametrize("name", MARKED)
+def test_no_english_sentence_in_the_marked_sections(zh, name):
+    m = re.search(rf'<section class="chapter-section" id="sec-{name}">.*?</section>', zh, flags=re.S)
+    if m is None:
+        pytest.skip(f"section {name} not in this run")
+    fragment = m.group(0)
+    if name == "method_bias":
+        fragment = re.sub(r"<p>.*?</p>", " ", fragment, count=1, flags=re.S)
+    fragment = re.sub(r'<td class="text small">.*?</td>', " ", fragment, flags=re.S)
+    english = _english_runs(_text(fragment))
+    assert not english, english[:10]

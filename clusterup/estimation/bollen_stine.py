@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clusterup.estimation.ml import MLProblem
-from clusterup.structural.bootstrap import BootstrapSetup, FailurePolicy, draw_indices
+from clusterup.structural.bootstrap import BootstrapSetup, FailurePolicy, draw_indices, refit_resample
 
 COLUMNS = ["draw", "attempt", "ok", "reason", "iterations", "grad_max", "chi2", "admissible"]
 
@@ -137,25 +137,18 @@ def run_draws(setup: BollenStineSetup, draws, *, max_attempts: int = 100, fail_h
     for b in draws:
         for attempt in range(max_attempts):
             t0 = time.perf_counter()
-            Zb = Z[pick(b, attempt, n)]
-            Zc = Zb - Zb.mean(axis=0)
-            S = Zc.T @ Zc / (n - ddof)
-            reason, chi2, it, gmax, admissible = "", np.nan, 0, np.nan, True
+            chi2, it, gmax, admissible = np.nan, 0, np.nan, True
             if fail_hook is not None and fail_hook(b, attempt):
                 reason = "injected failure (test)"
             else:
-                try:
-                    np.linalg.cholesky(S)
-                except np.linalg.LinAlgError:
-                    reason = "resample covariance not positive definite"
-                if not reason:
-                    fit = problem.fit(S, b_setup.theta, tol=b_setup.tol, info_inv=info_inv, max_iter=200)
+                fit, reason = refit_resample(
+                    Z[pick(b, attempt, n)], ddof,
+                    lambda S: problem.fit(S, b_setup.theta, tol=b_setup.tol, info_inv=info_inv, max_iter=200))
+                if fit is not None:
                     it, gmax = fit.iterations, fit.grad_max
-                    if not fit.converged:
-                        reason = f"no convergence ({fit.message})"
-                    else:
-                        chi2 = n_chi2 * fit.fmin
-                        admissible = not (len(variances) and np.any(fit.theta[variances] < 0))
+                if not reason:
+                    chi2 = n_chi2 * fit.fmin
+                    admissible = not (len(variances) and np.any(fit.theta[variances] < 0))
             records.append({"draw": b, "attempt": attempt, "ok": not reason, "reason": reason,
                             "iterations": it, "grad_max": gmax, "chi2": chi2, "admissible": admissible,
                             "seconds": time.perf_counter() - t0})

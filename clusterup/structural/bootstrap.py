@@ -145,32 +145,23 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
     for b in draws:
         for attempt in range(max_attempts):
             t0 = time.perf_counter()
-            idx = draw_indices(setup.seed, b, attempt, n)
-            Xb = X[idx]
-            Xc = Xb - Xb.mean(axis=0)
-            S = Xc.T @ Xc / (n - ddof)
             rec = {"draw": b, "attempt": attempt, "refit": ""}
-            reason = ""
             values = nan_stats
             it = 0
             gmax = np.nan
             if fail_hook is not None and fail_hook(b, attempt):
                 reason = "injected failure (test)"
             else:
-                try:
-                    np.linalg.cholesky(S)
-                except np.linalg.LinAlgError:
-                    reason = "resample covariance not positive definite"
-                if not reason:
-                    fit = problem.refit(S, setup.theta, tol=setup.tol, info_inv=info_inv)
+                fit, reason = refit_resample(
+                    X[draw_indices(setup.seed, b, attempt, n)], ddof,
+                    lambda S: problem.refit(S, setup.theta, tol=setup.tol, info_inv=info_inv))
+                if fit is not None:
                     it, gmax = fit.iterations, fit.grad_max
                     rec["refit"] = fit.method
-                    if not fit.converged:
-                        reason = f"no convergence ({fit.message})"
-                    elif screen and len(stats.variances) and np.any(fit.theta[stats.variances] < 0):
-                        reason = "inadmissible: negative variance estimate"
-                    else:
-                        values = stats.compute(fit.theta)
+                if not reason and screen and len(stats.variances) and np.any(fit.theta[stats.variances] < 0):
+                    reason = "inadmissible: negative variance estimate"
+                elif not reason:
+                    values = stats.compute(fit.theta)
             rec.update(ok=not reason, reason=reason, iterations=it, grad_max=gmax,
                        seconds=time.perf_counter() - t0)
             rec.update(dict(zip(stats.columns, values)))
@@ -180,6 +171,23 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
             if not reason:
                 break
     return records, stats.columns
+
+
+def refit_resample(rows: np.ndarray, ddof: int, refit) -> tuple[object, str]:
+    """Refit one resample: the covariance of ``rows`` (divisor N − ``ddof``), then ``refit(S)``.
+
+    Returns ``(fit, reason)``: ``reason`` is empty when the resample covariance is positive definite
+    and the refit converged; ``fit`` is None when the covariance already failed.  Shared by the
+    nonparametric and the Bollen–Stine bootstrap, which differ only in the rows and the refit.
+    """
+    Xc = rows - rows.mean(axis=0)
+    S = Xc.T @ Xc / (rows.shape[0] - ddof)
+    try:
+        np.linalg.cholesky(S)
+    except np.linalg.LinAlgError:
+        return None, "resample covariance not positive definite"
+    fit = refit(S)
+    return fit, "" if fit.converged else f"no convergence ({fit.message})"
 
 
 def shard_draws(n_draws: int, n_shards: int, shard: int) -> range:

@@ -99,7 +99,7 @@ SchedulerParameters=sched_interval=1
 ReturnToService=2
 SlurmctldTimeout=30
 SlurmdTimeout=30
-# every Snakemake start imports the SLURM executor plugin, which runs `scontrol show config`; with
+# every Snakemake start imports the SLURM executor plugin, which runs "scontrol show config"; with
 # the default MessageTimeout (10 s) that call hangs 9 s whenever these daemons are stopped, so
 # every local run (and test) paid 9 s. 2 s: a stopped cluster costs 1 s; loopback RPCs need far less
 MessageTimeout=2

@@ -4,10 +4,9 @@ quoted `scontrol show config` in backticks pasted the live configuration (200 li
 "Key = value sec") into slurm.conf on the second start, and slurmctld never came up again (CI, stop 17).
 Only variables may be expanded there."""
 import re
+from pathlib import Path
 
-from conftest import REPO
-
-SCRIPT = REPO / "tools" / "slurm-local.sh"
+SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "slurm-local.sh"
 
 
 def _unquoted_heredoc_bodies(text):

@@ -52,7 +52,12 @@ def missing(language: str) -> list[str]:
     """Message ids of the catalog without a (non-fuzzy) translation."""
     if language == "en":
         return []
-    return [str(m.id) for m in _catalog(language) if m.id and (not m.string or m.fuzzy)]
+    return [str(m.id) for m in _catalog(language) if m.id and (not _translated(m.string) or m.fuzzy)]
+
+
+def _translated(string) -> bool:
+    """A non-empty msgstr (every form of a plural message, whose msgstr is a tuple)."""
+    return all(string) if isinstance(string, (tuple, list)) else bool(string)
 
 
 class Recorder:

@@ -35,12 +35,16 @@ MATRIX_COLUMNS = 11     # wider matrices are split into several tables (no clipp
 LOADING_COLUMNS = 10
 
 
-def column_groups(n: int, size: int, what: str = "columns") -> list[dict]:
-    """Split n columns into tables of at most ``size``: [{"cols": [...], "label": "columns 1–11 of 30"}]."""
+def column_groups(n: int, size: int, what: str = "columns", _=None) -> list[dict]:
+    """Split n columns into tables of at most ``size``: [{"cols": [...], "label": "(columns 1–11 of 30)"}]
+    (``what``: "columns" or "components"; the label through the translator ``_``)."""
     groups = [list(range(i, min(n, i + size))) for i in range(0, n, size)] or [[]]
     if len(groups) == 1:
         return [{"cols": groups[0], "label": "", "first": 0}]
-    return [{"cols": g, "label": f"({what} {g[0] + 1}–{g[-1] + 1} of {n})", "first": g[0]} for g in groups]
+    _ = _ or (lambda text: text)
+    labels = {"columns": _("(columns {first}–{last} of {n})"), "components": _("(components {first}–{last} of {n})")}
+    return [{"cols": g, "label": labels[what].format(first=g[0] + 1, last=g[-1] + 1, n=n), "first": g[0]}
+            for g in groups]
 
 
 def load_results(paths: dict[str, str]) -> dict:
@@ -191,7 +195,7 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ctx["loadings"] = _records(ld.drop(columns="_order"))
     ctx["components"] = comp
     ctx["component_groups"] = [{"names": [comp[i] for i in g["cols"]], "label": g["label"]}
-                               for g in column_groups(len(comp), LOADING_COLUMNS, "components")]
+                               for g in column_groups(len(comp), LOADING_COLUMNS, "components", _)]
     ctx["harman"] = r["harman"]
     ctx["cfa_fit"] = r["cfa_fit"]
     ctx["cfa_fit_rows"] = judge_fit(r["cfa_fit"])
@@ -208,11 +212,11 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     for key in ("fornell_larcker", "htmt"):
         df = r[key]
         names = list(df["construct"])
-        ctx[key] = {"names": names, "groups": column_groups(len(names), MATRIX_COLUMNS),
+        ctx[key] = {"names": names, "groups": column_groups(len(names), MATRIX_COLUMNS, _=_),
                     "rows": [{"construct": c, "values": [df.at[i, n] for n in names]} for i, c in enumerate(names)]}
     cor = r["correlations"]
     cnames = list(cor["construct"])
-    ctx["correlations"] = {"names": cnames, "groups": column_groups(len(cnames), MATRIX_COLUMNS), "rows": [
+    ctx["correlations"] = {"names": cnames, "groups": column_groups(len(cnames), MATRIX_COLUMNS, _=_), "rows": [
         {"construct": row["construct"], "label": row["label"], "level": row["level"], "mean": row["mean"],
          "sd": row["sd"], "r": [row[f"r_{c}"] for c in cnames], "p": [row[f"p_{c}"] for c in cnames]}
         for row in _records(cor)]}

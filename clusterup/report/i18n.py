@@ -117,20 +117,15 @@ def localize_effects(names: dict[str, str], _) -> dict[str, str]:
     return {k: (v[: -len(suffix)] + _(suffix) if v.endswith(suffix) else v) for k, v in names.items()}
 
 
-# How each language joins the pieces of a sentence: a list of clauses ("2 reproduced, 1 not
-# reproduced") and consecutive sentences.  Chinese uses the full-width comma and writes no space
-# after a full-width punctuation mark (。，：；), which carries its own spacing.
-SEPARATORS = {"en": {"list": ", ", "sentence": " "}, "zh": {"list": "，", "sentence": ""}}
+# How each language joins a list of clauses ("2 reproduced, 1 not reproduced" / "2 张已复现，1 张未能复现").
+# Sentences are joined with " " everywhere (templates and narrative); for Chinese the space after
+# 。 is removed once, from the rendered chapter, by close_cjk_spacing.
+SEPARATORS = {"en": {"list": ", "}, "zh": {"list": "，"}}
 
 
 def join_list(items, language: str = "en") -> str:
     """Clauses joined as ``language`` writes a list ("a, b" / "a，b")."""
     return SEPARATORS[language]["list"].join(str(i) for i in items)
-
-
-def join_sentences(sentences, language: str = "en") -> str:
-    """Sentences joined as ``language`` writes running text ("A. B." / "甲。乙。"): empty ones dropped."""
-    return SEPARATORS[language]["sentence"].join(s for s in sentences if s)
 
 
 _FULLWIDTH = "。，：；、！？）】》」』"

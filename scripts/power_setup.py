@@ -6,7 +6,7 @@ import numpy as np
 from clusterup.estimation.spec import ModelSpec, build_spec
 from clusterup.estimation.syntax import parse_model
 from clusterup.io.config import study_from
-from clusterup.structural.power import make_setup
+from clusterup.structural.power import FITTED_POPULATION, make_setup
 from clusterup.workflow import read_json, run
 
 
@@ -15,7 +15,7 @@ def main(smk):
     spec = ModelSpec.from_dict(fitted["spec"])
     study = study_from(codebook=smk.input.codebook, model=smk.input.model, hypotheses=smk.input.hypotheses,
                        items_dropped=smk.params.items_dropped)
-    population, source = None, "fitted model (results/sem estimates)"
+    population, source = None, FITTED_POPULATION
     if smk.params.population != "fitted":
         source = smk.params.population
         with open(source, encoding="utf-8") as fh:

@@ -60,7 +60,8 @@ def main() -> int:
             cat = Catalog(locale=lang, project="clusterup", charset="utf-8")
         cat.update(pot, no_fuzzy_matching=True)
         write(cat, path)
-        empty = [m.id for m in cat if m.id and not m.string]
+        # (a plural message's msgstr is a tuple of forms: untranslated while any form is empty)
+        empty = [m.id for m in cat if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
         empty_total += len(empty)
         print(f"{path.relative_to(ROOT)}: {len(cat)} messages, {len(empty)} untranslated")
         for m in empty:

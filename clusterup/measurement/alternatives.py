@@ -141,19 +141,46 @@ def nested_difference(chi2_free: float, df_free: int, chi2_restricted: float, df
     return {"delta_chi2": d_chi2, "delta_df": d_df, "p_delta": p}
 
 
+# The ``description`` column of alternatives.csv for the standard candidates: a fixed sentence per
+# kind with its parameters.  The chapter composes the same sentence from the kind and
+# :func:`candidate_parameters` through the message catalog (templates/partials/competing.html.j2),
+# so the Chinese chapter translates it while the CSV keeps the English text.
+DESCRIPTIONS = {
+    "first_order": "{n_factors} first-order factors, all correlated",
+    "second_order": "second-order factor(s) {higher} over their first-order factors; factors correlated, no regressions",
+    "one_factor": "all {n_items} items on one factor",
+}
+NO_SECOND_ORDER = "the model has no second-order factors, so there is no second-order structure to compare"
+NOT_CONVERGED = "the first- or second-order model did not converge"
+
+
+def candidate_parameters(model: ModelSyntax, items: list[str]) -> dict[str, dict]:
+    """What the description of each standard candidate says: the number of first-order factors,
+    the second-order factors (absent when the model has none) and the number of items."""
+    first = measurement_model(model)
+    out = {"first_order": {"n_factors": len(first.latent)}, "one_factor": {"n_items": len(items)}}
+    second = second_order_measurement(model)
+    if second is not None:
+        out["second_order"] = {"higher": [f for f in second.latent if f not in first.latent]}
+    return out
+
+
+def describe(kind: str, params: dict) -> str:
+    """The English description of a standard candidate (:data:`DESCRIPTIONS`)."""
+    return DESCRIPTIONS[kind].format(**{k: ", ".join(v) if isinstance(v, list) else v for k, v in params.items()})
+
+
 def standard_candidates(model: ModelSyntax, items: list[str],
                         alternatives: list[tuple[str, str, ModelSyntax, bool]] = ()) -> list[Candidate]:
     """First-order, second-order (if the model has one), one-factor and the user's alternatives."""
     first = measurement_model(model)
-    n_first = len(first.latent)
-    out = [Candidate("first_order", f"{n_first} first-order factors, all correlated", first, False)]
+    params = candidate_parameters(model, items)
+    out = [Candidate("first_order", describe("first_order", params["first_order"]), first, False)]
     second = second_order_measurement(model)
     if second is not None:
-        higher = [f for f in second.latent if f not in first.latent]
-        out.append(Candidate("second_order", f"second-order factor(s) {', '.join(higher)} over their first-order "
-                             "factors; factors correlated, no regressions", second, True))
+        out.append(Candidate("second_order", describe("second_order", params["second_order"]), second, True))
     g = unique_name("G", list(model.latent) + items)
-    out.append(Candidate("one_factor", f"all {len(items)} items on one factor", one_factor_model(items, g), True))
+    out.append(Candidate("one_factor", describe("one_factor", params["one_factor"]), one_factor_model(items, g), True))
     for name, desc, syntax, nested in alternatives:
         out.append(Candidate(name, desc, syntax, nested))
     return out
@@ -166,11 +193,11 @@ def second_order_summary(table: pd.DataFrame) -> dict:
     rows = {r["model"]: r for _, r in table.iterrows()}
     if "second_order" not in rows:
         return {"available": False, "chi2_first": None, "chi2_second": None, "target_coefficient": None,
-                "reason": "the model has no second-order factors, so there is no second-order structure to compare"}
+                "reason": NO_SECOND_ORDER}
     f, s = rows["first_order"], rows["second_order"]
     if not (f["converged"] and s["converged"]):
         return {"available": False, "chi2_first": None, "chi2_second": None, "target_coefficient": None,
-                "reason": "the first- or second-order model did not converge"}
+                "reason": NOT_CONVERGED}
     T = float(f["chi2"] / s["chi2"]) if s["chi2"] > 0 else np.nan
     return {"available": True, "chi2_first": float(f["chi2"]), "df_first": int(f["df"]),
             "chi2_second": float(s["chi2"]), "df_second": int(s["df"]), "target_coefficient": T,

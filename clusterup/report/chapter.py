@@ -35,12 +35,16 @@ MATRIX_COLUMNS = 11     # wider matrices are split into several tables (no clipp
 LOADING_COLUMNS = 10
 
 
-def column_groups(n: int, size: int, what: str = "columns") -> list[dict]:
-    """Split n columns into tables of at most ``size``: [{"cols": [...], "label": "columns 1–11 of 30"}]."""
+def column_groups(n: int, size: int, what: str = "columns", _=None) -> list[dict]:
+    """Split n columns into tables of at most ``size``: [{"cols": [...], "label": "(columns 1–11 of 30)"}]
+    (``what``: "columns" or "components"; the label through the translator ``_``)."""
     groups = [list(range(i, min(n, i + size))) for i in range(0, n, size)] or [[]]
     if len(groups) == 1:
         return [{"cols": groups[0], "label": "", "first": 0}]
-    return [{"cols": g, "label": f"({what} {g[0] + 1}–{g[-1] + 1} of {n})", "first": g[0]} for g in groups]
+    _ = _ or (lambda text: text)
+    labels = {"columns": _("(columns {first}–{last} of {n})"), "components": _("(components {first}–{last} of {n})")}
+    return [{"cols": g, "label": labels[what].format(first=g[0] + 1, last=g[-1] + 1, n=n), "first": g[0]}
+            for g in groups]
 
 
 def load_results(paths: dict[str, str]) -> dict:
@@ -191,7 +195,7 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     ctx["loadings"] = _records(ld.drop(columns="_order"))
     ctx["components"] = comp
     ctx["component_groups"] = [{"names": [comp[i] for i in g["cols"]], "label": g["label"]}
-                               for g in column_groups(len(comp), LOADING_COLUMNS, "components")]
+                               for g in column_groups(len(comp), LOADING_COLUMNS, "components", _)]
     ctx["harman"] = r["harman"]
     ctx["cfa_fit"] = r["cfa_fit"]
     ctx["cfa_fit_rows"] = judge_fit(r["cfa_fit"])
@@ -208,11 +212,11 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     for key in ("fornell_larcker", "htmt"):
         df = r[key]
         names = list(df["construct"])
-        ctx[key] = {"names": names, "groups": column_groups(len(names), MATRIX_COLUMNS),
+        ctx[key] = {"names": names, "groups": column_groups(len(names), MATRIX_COLUMNS, _=_),
                     "rows": [{"construct": c, "values": [df.at[i, n] for n in names]} for i, c in enumerate(names)]}
     cor = r["correlations"]
     cnames = list(cor["construct"])
-    ctx["correlations"] = {"names": cnames, "groups": column_groups(len(cnames), MATRIX_COLUMNS), "rows": [
+    ctx["correlations"] = {"names": cnames, "groups": column_groups(len(cnames), MATRIX_COLUMNS, _=_), "rows": [
         {"construct": row["construct"], "label": row["label"], "level": row["level"], "mean": row["mean"],
          "sd": row["sd"], "r": [row[f"r_{c}"] for c in cnames], "p": [row[f"p_{c}"] for c in cnames]}
         for row in _records(cor)]}
@@ -270,6 +274,8 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
     from clusterup.report.sections import build_sections
 
     ctx["sections"], ctx["extra_sections"] = build_sections(r, study, labels, first_number=9)
+    if language == "zh" and "group_differences" in ctx["sections"]:
+        _group_differences_zh(ctx["sections"]["group_differences"], codebook, zh)
     return ctx
 
 
@@ -298,22 +304,41 @@ def chapter_heading(cfg: dict, language: str, zh) -> tuple[str, str, str]:
     return heading, subtitle, note
 
 
+def _demographic_zh(codebook, var: str, zh) -> tuple[str, dict[str, str]]:
+    """A demographic's Chinese label and its category (and age-band) names: English -> Chinese."""
+    spec = codebook.demographics[var]
+    label = zh(spec["label"], spec.get("label_zh"), f"demographic {var}")
+    names = {}
+    for code, name in spec.get("categories", {}).items():
+        names[name] = zh(name, spec.get("categories_zh", {}).get(code), f"category {var}={code}")
+    for k, name in enumerate(spec.get("bin_labels") or []):
+        bz = spec.get("bin_labels_zh") or []
+        names[name] = zh(name, bz[k] if k < len(bz) else "", f"band {var}: {name}")
+    return label, names
+
+
 def _profile_zh(prof: pd.DataFrame, codebook, zh, _) -> pd.DataFrame:
     """The sample profile with the codebook's Chinese demographic labels and category names."""
     out = prof.copy()
-    for var, spec in codebook.demographics.items():
+    for var in codebook.demographics:
         rows = out["variable"] == var
         if not rows.any():
             continue
-        out.loc[rows, "label"] = zh(spec["label"], spec.get("label_zh"), f"demographic {var}")
-        names = {}
-        for code, name in spec.get("categories", {}).items():
-            names[name] = zh(name, spec.get("categories_zh", {}).get(code), f"category {var}={code}")
-        for k, name in enumerate(spec.get("bin_labels") or []):
-            bz = spec.get("bin_labels_zh") or []
-            names[name] = zh(name, bz[k] if k < len(bz) else "", f"band {var}: {name}")
+        label, names = _demographic_zh(codebook, var, zh)
+        out.loc[rows, "label"] = label
         out.loc[rows, "category"] = [names[c] if c in names else _(c) for c in out.loc[rows, "category"]]
     return out
+
+
+def _group_differences_zh(section: dict, codebook, zh) -> None:
+    """The group-difference rows with the codebook's Chinese characteristic and group names."""
+    for r in section["rows"]:
+        if r["demographic"] not in codebook.demographics:
+            continue
+        label, names = _demographic_zh(codebook, r["demographic"], zh)
+        r["demographic_label"] = label
+        r["high"], r["low"] = names.get(r["high"], r["high"]), names.get(r["low"], r["low"])
+        r["tukey_pairs"] = [f"{names.get(a, a)} vs {names.get(b, b)}" for a, b in r["tukey_levels"]]
 
 
 def collect_warnings(r: dict, _=None) -> dict[str, list[str]]:
@@ -375,6 +400,12 @@ def render_html(template_dir: str, context: dict, template: str = "chapter.html.
     # `value | t`: a word that comes from a results file or a registry (verdicts, index labels,
     # section titles) translated as plain text (escaped, no %-formatting); msgids in i18n.DYNAMIC
     env.filters["t"] = (lambda v: v) if gt is None else (lambda v: gt(v) if isinstance(v, str) and v else v)
+    from clusterup.report.i18n import close_cjk_spacing, join_list
+
+    # `items | join_list`: clauses joined as the language writes a list ("a, b" / "a，b")
+    env.filters["join_list"] = lambda items: join_list(items, language)
+    # `text | lcfirst`: a sentence used inside another one (no effect on Chinese)
+    env.filters["lcfirst"] = lambda s: s[:1].lower() + s[1:]
     # the globals call through a holder, so templates imported without context (which Jinja caches
     # across renders) number with the current pass too
     current: list[Numbering] = []
@@ -389,7 +420,9 @@ def render_html(template_dir: str, context: dict, template: str = "chapter.html.
     html = env.get_template(template).render(**context)
     if second.assigned != first.assigned:
         raise RuntimeError("table/figure numbering differs between rendering passes")
-    return html
+    # one place for the spacing of joined Chinese sentences (no space after 。，：, none between the
+    # Han characters of a template's line break); English is returned unchanged
+    return close_cjk_spacing(html, language)
 
 
 def write_pdf(html: str, base_url: str, path: str) -> int:

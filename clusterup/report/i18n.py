@@ -52,7 +52,12 @@ def missing(language: str) -> list[str]:
     """Message ids of the catalog without a (non-fuzzy) translation."""
     if language == "en":
         return []
-    return [str(m.id) for m in _catalog(language) if m.id and (not m.string or m.fuzzy)]
+    return [str(m.id) for m in _catalog(language) if m.id and (not _translated(m.string) or m.fuzzy)]
+
+
+def _translated(string) -> bool:
+    """A non-empty msgstr (every form of a plural message, whose msgstr is a tuple)."""
+    return all(string) if isinstance(string, (tuple, list)) else bool(string)
 
 
 class Recorder:
@@ -87,7 +92,18 @@ def dynamic_messages() -> list[str]:
              "inadmissible: negative variance estimate", "resample covariance not positive definite",
              "injected failure (test)",
              # the suffix of total-effect names (clusterup/structural/labels.py), see localize_effects
-             " (total)"]
+             " (total)",
+             # audit verdicts and statuses (results/audit/*.csv, clusterup/audit/published.py)
+             "reproduced", "reproduced with minor differences", "not reproduced", "match", "close", "differs",
+             "missing", "consistent", "inconsistent", "not checkable",
+             # seeds of provenance.json (rules/provenance.smk), "_" read as a space
+             "bootstrap", "parallel analysis",
+             # the solver of every fit block (clusterup/estimation/sem.py, SemResult.fit_block)
+             "semopy SLSQP, refined by clusterup ML (BFGS + Newton)"]
+    from clusterup.measurement.alternatives import NO_SECOND_ORDER, NOT_CONVERGED
+    from clusterup.structural.power import FITTED_POPULATION
+
+    words += [NO_SECOND_ORDER, NOT_CONVERGED, FITTED_POPULATION]
     words += list(FAMILIES.values())
     words += [c.label for c in FIT_CRITERIA.values()] + [c.label for c in OTHER_CRITERIA.values()]
     words += [m.TITLE for m in load_sections()]
@@ -99,3 +115,69 @@ def localize_effects(names: dict[str, str], _) -> dict[str, str]:
     clusterup.structural.labels appends to total effects goes through the catalog."""
     suffix = " (total)"
     return {k: (v[: -len(suffix)] + _(suffix) if v.endswith(suffix) else v) for k, v in names.items()}
+
+
+# How each language joins a list of clauses ("2 reproduced, 1 not reproduced" / "2 张已复现，1 张未能复现").
+# Sentences are joined with " " everywhere (templates and narrative); for Chinese the space after
+# 。 is removed once, from the rendered chapter, by close_cjk_spacing.
+SEPARATORS = {"en": {"list": ", "}, "zh": {"list": "，"}}
+
+
+def join_list(items, language: str = "en") -> str:
+    """Clauses joined as ``language`` writes a list ("a, b" / "a，b")."""
+    return SEPARATORS[language]["list"].join(str(i) for i in items)
+
+
+_FULLWIDTH = "。，：；、！？）】》」』"
+_OPENING = "（【《「『"
+_HAN = r"\u3400-\u9fff\uf900-\ufaff"
+_INLINE_TAGS = ("a", "em", "strong", "span", "sub", "sup", "i", "b", "cite")
+_VERBATIM = ("pre", "code", "style", "script")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "title")
+
+
+def close_cjk_spacing(html: str, language: str) -> str:
+    """The rendered chapter with the white space Chinese typesetting does not have: none after or
+    before a full-width punctuation mark (the space that joining sentences with " ", or a template
+    line break between two sentences, leaves after 。 or ，) and none between two Han characters
+    outside headings (a segment break of the template source or of a folded YAML text, which CSS
+    Text 3 §4.1.2 removes between Chinese characters but WeasyPrint prints).  Inline tags (<em>,
+    <strong>, <span>…) are looked through; <pre>, <code>, <style> and tag attributes are left
+    as they are.  Other languages: returned unchanged."""
+    if language != "zh":
+        return html
+    import re
+
+    tokens = re.split(r"(<[^>]*>)", html)
+    verbatim = heading = 0
+    prev = ""                 # the last visible character before the current text token
+    out = []
+    for tok in tokens:
+        if tok.startswith("<"):
+            m = re.match(r"<(/?)([a-zA-Z0-9]+)", tok)
+            if m:
+                name = m.group(2).lower()
+                if name in _VERBATIM and not tok.endswith("/>"):
+                    verbatim = max(verbatim + (-1 if m.group(1) else 1), 0)
+                if name in _HEADINGS:
+                    heading = max(heading + (-1 if m.group(1) else 1), 0)
+                if name not in _INLINE_TAGS:
+                    prev = ""          # a block boundary: spaces there do not print anyway
+            out.append(tok)
+            continue
+        if verbatim or not tok:
+            out.append(tok)
+            if tok.strip():
+                prev = tok.rstrip()[-1:] if verbatim else prev
+            continue
+        t = tok
+        if prev and prev in _FULLWIDTH + _OPENING:
+            t = t.lstrip(" \t\n")
+        t = re.sub(rf"([{_FULLWIDTH}{_OPENING}])[ \t\n]+", r"\1", t)
+        t = re.sub(rf"[ \t\n]+([{_FULLWIDTH}{_OPENING}])", r"\1", t)
+        if not heading:     # a heading's space is deliberate (第四章 实证分析)
+            t = re.sub(rf"([{_HAN}])[ \t\n]+(?=[{_HAN}])", r"\1", t)
+        if t.strip():
+            prev = t.rstrip(" \t\n")[-1:] if not t[-1:].isspace() else ""
+        out.append(t)
+    return "".join(out)

@@ -55,6 +55,10 @@ from clusterup.estimation.ml import MLProblem
 from clusterup.estimation.spec import ModelSpec
 from clusterup.estimation.syntax import BinOp, Name, Neg, Num
 
+# power/summary.json "population" when the population model is the fitted structural model (the
+# default, ``power.population: fitted``); the chapter translates this text, not a model file's path
+FITTED_POPULATION = "fitted model (results/sem estimates)"
+
 _PATH = re.compile(r"\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*~\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*")
 RECORD_COLUMNS = ["n", "replication", "id", "ok", "success", "reason"]
 

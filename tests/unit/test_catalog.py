@@ -22,6 +22,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sd]|%%|\{\{ref:[\w.-]+\}\}|\{ref:[\w.-]+\}|\{[A-Za-z_]\w*(?::[^{}]*)?\}")
 
 
+def _translated(string) -> bool:
+    """A non-empty msgstr (every form of a plural message)."""
+    return all(string) if isinstance(string, (tuple, list)) else bool(string)
+
+
 @pytest.fixture(scope="module")
 def catalogs():
     from babel.messages.pofile import read_po
@@ -39,7 +44,7 @@ def test_every_extracted_message_has_a_chinese_translation(catalogs):
     pot, po = catalogs
     ids = [m.id for m in pot if m.id]
     assert len(ids) > 200          # the templates and the narrative are really extracted
-    missing = [i for i in ids if i not in po or not po[i].string or po[i].fuzzy]
+    missing = [i for i in ids if i not in po or not _translated(po[i].string) or po[i].fuzzy]
     assert not missing, "messages without a zh translation (run tools/update_catalog.py):\n" + "\n".join(
         repr(m) for m in missing)
 
@@ -48,7 +53,14 @@ def test_placeholders_of_translations_equal_those_of_the_ids(catalogs):
     _, po = catalogs
     bad = []
     for m in po:
-        if m.id and m.string and Counter(PLACEHOLDER.findall(m.id)) != Counter(PLACEHOLDER.findall(m.string)):
+        if not (m.id and _translated(m.string)):
+            continue
+        # a plural message (ngettext, {% pluralize %}): every form carries the placeholders of the ids
+        ids = m.id if isinstance(m.id, (tuple, list)) else (m.id,)
+        forms = m.string if isinstance(m.string, (tuple, list)) else (m.string,)
+        want = {frozenset(Counter(PLACEHOLDER.findall(i)).items()) for i in ids}
+        assert len(want) == 1, ids
+        if any(frozenset(Counter(PLACEHOLDER.findall(f)).items()) not in want for f in forms):
             bad.append((m.id, m.string))
     assert not bad, "\n".join(f"{i!r}\n  -> {s!r}" for i, s in bad)
 

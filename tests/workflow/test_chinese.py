@@ -3,8 +3,9 @@
 Reads the session's default run (conftest.default_run; no run of its own).  Checks what a Chinese
 examiner sees: 第四章 and 4.n headings, 表4-n / 图4-n numbered in order, the verdict words 支持/不支持,
 every number of results/hypotheses.csv at the precision the chapter prints it (formatted here
-independently: APA, true minus, no leading zero), no English sentence in the core sections, the CJK
-font embedded, and the English chapter still English.
+independently: APA, true minus, no leading zero), no English sentence anywhere (references and cut-off
+criteria excepted), the competing models' descriptions translated, no blank after Chinese punctuation,
+the CJK font embedded, and the English chapter still English.
 """
 from __future__ import annotations
 
@@ -79,22 +80,6 @@ def test_every_hypothesis_number_and_verdict(zh, default_run):
             assert f"[{_num(r.ci_lo, 3)}, {_num(r.ci_hi, 3)}]" in row, r.id
 
 
-def test_no_english_sentence_in_the_core_sections(zh):
-    """Runs of four or more English words are sentences; statistic names, item codes and the cut-off
-    and reference texts (which stay in their original language) are not checked."""
-    body = zh[zh.index('<section class="chapter-section">'):]
-    core = re.findall(r'<section class="chapter-section">.*?</section>', body, flags=re.S)
-    assert len(core) == 8
-    text = _text("\n".join(core))
-    # cut-off and source columns of the fit tables cite the original criteria
-    text = re.sub(r"(≥|≤|smaller than)[^\n]*?\)\s", " ", text)
-    runs = re.findall(r"(?:\b[A-Za-z][a-z]+[,;:]?\s+){3,}[A-Za-z][a-z]+", text)
-    allowed = ("Hu & Bentler", "smaller than the saturated", "Henseler", "Fornell", "Podsakoff", "Browne",
-               "Bentler", "Tucker", "Marsh", "James, Mulaik")
-    english = [r for r in runs if not any(a.split()[0] in r for a in allowed)]
-    assert not english, english[:10]
-
-
 def test_cjk_font_embedded(default_run):
     if not shutil.which("pdffonts"):
         pytest.skip("pdffonts (poppler-utils) not installed")
@@ -110,27 +95,73 @@ def test_english_chapter_stays_english(default_run):
     assert not re.search(r"[\u4e00-\u9fff]", _text(en[en.index("<nav"):]).split("Appendix A")[0])
 
 
-# the optional sections marked for translation after the core ones (issue 13, second pass); the
-# method-bias paragraph's one-factor and ULMC sentences and the competing models' descriptions (built
-# as English f-strings in clusterup/measurement/alternatives.py) are not yet translated and are left out
-MARKED = ("competing", "sobel", "group_differences", "method_bias")
+# The criteria registry's cut-off texts and sources and the reference list stay in their original
+# language (as Chinese theses cite them); so do the authors named in citations.
+CITED = ("Podsakoff", "MacKinnon", "Marsh", "Williams", "Lockwood", "Henseler", "Fornell", "Browne", "Bentler",
+         "Tucker", "James, Mulaik", "Hu & Bentler", "Preacher", "Squared Multiple Correlations")
+# the robustness section (templates/partials/sensitivity.html.j2) is being translated by another change
+NOT_YET = ("sensitivity",)
+
+
+def _without_originals(text: str) -> str:
+    from clusterup.report.criteria import FIT_CRITERIA, OTHER_CRITERIA, REFERENCES
+
+    originals = [c.text for c in (*FIT_CRITERIA.values(), *OTHER_CRITERIA.values())]
+    originals += [c.source for c in (*FIT_CRITERIA.values(), *OTHER_CRITERIA.values())] + list(REFERENCES)
+    for o in sorted(set(originals), key=len, reverse=True):      # longest first: a source inside a text
+        text = text.replace(o, " ")
+    return text
 
 
 def _english_runs(text: str) -> list[str]:
-    text = re.sub(r"Cut-offs:[^\n]*?test\.", " ", text)   # cut-off criteria stay in English
-    runs = re.findall(r"(?:\b[A-Za-z][a-z]+[,;:]?\s+){3,}[A-Za-z][a-z]+", text)
-    allowed = ("Podsakoff", "MacKinnon", "Marsh", "Williams", "Squared Multiple", "Lockwood")
-    return [r for r in runs if not any(a in r for a in allowed)]
+    """Runs of four or more English words are sentences; statistic names and item codes are not."""
+    runs = re.findall(r"(?:\b[A-Za-z][a-z]+[,;:’']?\s+){3,}[A-Za-z][a-z]+", _without_originals(text))
+    return [r for r in runs if not any(a in r for a in CITED)]
 
 
-@pytest.mark.parametrize("name", MARKED)
-def test_no_english_sentence_in_the_marked_sections(zh, name):
-    m = re.search(rf'<section class="chapter-section" id="sec-{name}">.*?</section>', zh, flags=re.S)
-    if m is None:
-        pytest.skip(f"section {name} not in this run")
-    fragment = m.group(0)
-    if name == "method_bias":
-        fragment = re.sub(r"<p>.*?</p>", " ", fragment, count=1, flags=re.S)
-    fragment = re.sub(r'<td class="text small">.*?</td>', " ", fragment, flags=re.S)
-    english = _english_runs(_text(fragment))
+def test_no_english_sentence_anywhere_in_the_chinese_chapter(zh):
+    """Every part a reader sees: the page-1 notes, the contents, the core and the optional sections,
+    the warnings, captions and notes, and the appendices (items, criteria, provenance, audit)."""
+    body = zh[zh.index("<header>"):]
+    for name in NOT_YET:
+        body = re.sub(rf'<section class="chapter-section" id="sec-{name}">.*?</section>', " ", body, flags=re.S)
+    sections = re.findall(r"<section\b", body)
+    assert len(sections) >= 8 + 2, "the core sections and the appendices are all checked"
+    english = _english_runs(_text(body))
     assert not english, english[:10]
+
+
+def test_every_optional_section_is_checked(zh):
+    """The no-English check above covers each optional section of this run (none is skipped silently)."""
+    ids = re.findall(r'<section class="chapter-section" id="sec-([\w-]+)">', zh)
+    assert {"competing", "method_bias", "sobel", "group_differences", "power"} <= set(ids)
+    for name in ids:
+        if name in NOT_YET:
+            continue
+        m = re.search(rf'<section class="chapter-section" id="sec-{name}">.*?</section>', zh, flags=re.S)
+        assert not _english_runs(_text(m.group(0))), name
+
+
+def test_competing_descriptions_composed_through_the_catalog(default_run, zh):
+    """The Description cell: the English chapter prints exactly the stage's description column
+    (results/cfa/alternatives.csv, a file contract), the Chinese one its translation."""
+    alt = pd.read_csv(default_run / "results/cfa/alternatives.csv")
+    en = (default_run / "results/report/chapter.html").read_text(encoding="utf-8")
+    cells = re.findall(r'<td class="text small">(.*?)</td>',
+                       re.search(r'id="sec-competing">.*?</section>', en, flags=re.S).group(0), flags=re.S)
+    for d in alt["description"]:
+        assert htmllib.escape(d, quote=False) in cells, d
+    comp = re.search(r'id="sec-competing">.*?</section>', zh, flags=re.S).group(0)
+    n_first = int(alt.loc[alt["model"] == "first_order", "description"].item().split()[0])
+    assert f"{n_first} 个一阶因子，两两相关" in comp
+    assert "all correlated" not in comp and "items on one factor" not in comp
+
+
+def test_no_space_after_chinese_punctuation(zh):
+    """Sentences joined in the templates and the narrative: no blank after 。，：； in running text."""
+    text = re.sub(r"<style>.*?</style>|<pre.*?</pre>|<code>.*?</code>", "", zh, flags=re.S)
+    text = re.sub(r"</?(?:p|div|h\d|li|ol|ul|nav|tr|td|th|caption|figcaption|figure|table|thead|tbody|section|"
+                  r"header|br|img)\b[^>]*>", "|", text)        # block boundaries: their white space does not print
+    text = htmllib.unescape(re.sub(r"<[^>]+>", "", text))
+    bad = re.findall(r".{0,12}[。，：；][ \n].{0,12}", text)
+    assert not bad, bad[:10]

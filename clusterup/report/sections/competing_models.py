@@ -18,7 +18,13 @@ def build(results, study, labels):
     table = results.get("alternatives")
     if table is None:
         return None
-    rows = _records(table)
+    from clusterup.measurement.alternatives import candidate_parameters
+
+    # the description cell is composed in the partial from the kind and its parameters (the
+    # stage's own sentence, alternatives.DESCRIPTIONS, through the catalog); a user alternative
+    # (no parameters) prints the description of its config entry
+    params = candidate_parameters(study.analysis_model, study.analysis_items())
+    rows = [dict(r, params=params.get(r["model"])) for r in _records(table)]
     first = next((r for r in rows if r["model"] == "first_order"), None)
     ok = [r for r in rows if r["converged"]]
     best_aic = min(ok, key=lambda r: r["aic"])["model"] if ok else None

@@ -32,11 +32,11 @@ def build(results, study, labels):
         pairs = []
         if ph is not None:
             sub = ph[(ph["demographic"] == r["demographic"]) & (ph["construct"] == r["construct"]) & (ph["p_tukey"] < ALPHA)]
-            pairs = [f"{a} vs {b}" for a, b in zip(sub["level_a"], sub["level_b"])]
+            pairs = list(zip(sub["level_a"], sub["level_b"]))
         sig.append({**r, "demographic_label": demo.get(r["demographic"], {}).get("label", r["demographic"]),
                     "construct_label": labels.get(r["construct"], r["construct"]),
                     "high": hi["level"], "high_mean": hi["mean"], "low": lo["level"], "low_mean": lo["mean"],
-                    "tukey_pairs": pairs, "bonferroni": bool(r["p"] < ALPHA / k)})
+                    "tukey_levels": pairs, "tukey_pairs": [f"{a} vs {b}" for a, b in pairs], "bonferroni": bool(r["p"] < ALPHA / k)})
     return {"k": k, "n_sig": len(sig), "rows": sig, "alpha": ALPHA, "bonferroni": ALPHA / k if k else None,
             "expected_false": ALPHA * k, "n_demographics": tests["demographic"].nunique(),
             "n_constructs": tests["construct"].nunique()}

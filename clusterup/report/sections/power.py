@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from clusterup.structural.power import FITTED_POPULATION
+
 NAME = "power"
 TITLE = "Statistical power of the hypothesis tests"
 TEMPLATE = "power.html.j2"
@@ -58,6 +60,7 @@ def build(results: dict, study, labels: dict[str, str]) -> dict | None:
             "in_range": bool(ns and ns[0] <= study_n <= ns[-1]),
             "underpowered": under, "nested": nested, "replications": int(summary["replications"]),
             "alpha": summary["alpha"], "mc_draws": int(summary["mc_draws"]), "population": summary["population"],
+            "population_fitted": summary["population"] == FITTED_POPULATION,
             "seed": summary["seed"], "failed": failed, "any_failed": any(failed.values()),
             "has_analytic": bool(ana), "figure": svg_data_uri(figure) if figure else None,
             "max_mc_se": float(np.nanmax(power["mc_se"].to_numpy(float))) if len(power) else math.nan}

@@ -261,9 +261,43 @@ def fit_wlsmv(syntax, data: pd.DataFrame, *, tol: float = 1e-9, data_source: str
     test.update(_indices(test, base, N))
     test.update(baseline_chi2=Tb, baseline_df=len(r), baseline_chi2_scaled=base["chi2_scaled"],
                 baseline_scaling_factor=base["scaling_factor"], srmr=_srmr(resid, spec.p))
+    test["_meat"], test["_E"], test["_J"] = meat, E, J
     return WlsmvResult("wlsmv", sem, moments, th_se, test)
 
 
+def difftest(free: WlsmvResult, restricted: WlsmvResult) -> dict:
+    """Scaled-and-shifted χ² difference of nested WLSMV models (Satorra 2000; lavaan ``DIFFTEST``).
+
+    lavaan's ``lavTestLRT(restricted, free)`` default for WLSMV (``method = "satorra.2000"``,
+    ``A.method = "delta"``, ``scaled.shifted = TRUE``, evaluated at the free model, H1).  The
+    restrictions' Jacobian A (m × q) is lavaan's "delta" approximation: the orthogonal complement
+    of H = Δ₁⁺Δ₀ (Δ₁, Δ₀ the Jacobians of the free and the restricted model at their own
+    estimates).  With E = ΔᵀWΔ and K = ΔᵀWΓWΔ of the free model,
+
+        M = E⁻¹Aᵀ(AE⁻¹Aᵀ)⁻¹AE⁻¹,  a = √(m / tr((MK)²)),  b = m − a·tr(MK),
+        T_d = a·(T₀ − T₁) + b  on m = df₀ − df₁ degrees of freedom.
+
+    (The threshold block of both models is the identity and drops out of A.)
+    """
+    t, t0 = free.test, restricted.test
+    m = t0["df"] - t["df"]
+    if m <= 0:
+        raise ValueError(f"the restricted model has {t0['df']} df, not more than the free model's {t['df']}")
+    H = np.linalg.pinv(t["_J"]) @ t0["_J"]
+    Q, _ = np.linalg.qr(H, mode="complete")
+    A = Q[:, H.shape[1]:].T                     # basis of the complement of H's column space
+    if A.shape[0] != m:
+        raise ValueError(f"the models differ by {m} df but by {A.shape[0]} restrictions")
+    Einv = np.linalg.inv(t["_E"])
+    EA = Einv @ A.T
+    M = EA @ np.linalg.pinv(A @ EA) @ EA.T
+    MK = M @ t["_meat"]
+    tr1, tr2 = float(np.trace(MK)), float(np.sum(MK * MK.T))
+    a = math.sqrt(m / tr2)
+    b = m - a * tr1
+    td = a * (t0["chi2"] - t["chi2"]) + b
+    return {"chi2_diff": td, "df_diff": m, "scaling": 1 / a, "shift": b,
+            "p": float(stats.chi2.sf(td, m)) if td >= 0 else 1.0}
 def _reorder(m: OrdinalMoments, idx: list[int]) -> OrdinalMoments:
     """The moments of a subset/reordering of the items (indices into ``m.items``)."""
     items = [m.items[i] for i in idx]

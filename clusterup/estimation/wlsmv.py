@@ -53,7 +53,7 @@ from clusterup.estimation.polychoric import OrdinalMoments, cor_index, ordinal_m
 from clusterup.estimation.sem import SemResult, fit_sem
 from clusterup.estimation.spec import ModelSpec, build_spec
 
-MIN_ROWS_PER_PARAMETER = 1.0     # fewer complete rows than statistics' parameters: not estimable
+MIN_ROWS = 10     # below this, or below the number of free parameters, WLSMV is not attempted
 
 
 @dataclass
@@ -136,8 +136,9 @@ def wlsmv_unavailable(data: pd.DataFrame, items: list[str], n_free: int | None =
     """Why WLSMV cannot run on ``data[items]`` (None when it can).
 
     Reasons: an item with non-integer values (continuous), an item with fewer than two observed
-    categories among the complete rows, fewer complete rows than the number of sample statistics'
-    parameters (thresholds + free model parameters).
+    categories among the complete rows, fewer complete rows than the model's free parameters
+    (thresholds excepted; they come from the margins) or than 10.  lavaan itself runs on any
+    such data; this is the floor below which the estimates are not worth showing.
     """
     missing = [c for c in items if c not in data.columns]
     if missing:
@@ -151,12 +152,11 @@ def wlsmv_unavailable(data: pd.DataFrame, items: list[str], n_free: int | None =
     for c in items:
         k = complete[c].nunique()
         if k < 2:
-            return f"item {c} has {k} observed categor{'y' if k == 1 else 'ies'} among the complete rows (at least 2 needed)"
-    n_th = int(sum(complete[c].nunique() - 1 for c in items))
-    need = n_th + (n_free or 0)
-    if len(complete) < max(need * MIN_ROWS_PER_PARAMETER, 2):
-        return (f"only {len(complete)} complete rows for {need} thresholds and free parameters "
-                "(WLSMV needs more complete rows than parameters)")
+            return f"item {c} has fewer than 2 observed categories among the complete rows ({k})"
+    need = max(n_free or 0, MIN_ROWS)
+    if len(complete) < need:
+        return (f"only {len(complete)} complete rows for {n_free or 0} free parameters "
+                f"(WLSMV needs at least {need} complete rows)")
     return None
 
 

@@ -90,7 +90,7 @@ def test_unavailable_reasons(ref):
     cont = data.assign(NSC1=data.NSC1 + 0.5)
     assert "NSC1" in wlsmv_unavailable(cont, items) and "non-integer" in wlsmv_unavailable(cont, items)
     const = data.assign(TIE2=3)
-    assert "TIE2" in wlsmv_unavailable(const, items) and "1 observed category" in wlsmv_unavailable(const, items)
+    assert "TIE2" in wlsmv_unavailable(const, items) and "fewer than 2 observed categories" in wlsmv_unavailable(const, items)
     few = data.head(30)
     assert "complete rows" in wlsmv_unavailable(few, items, 40)
     with pytest.raises(ValueError, match="non-integer"):

@@ -134,3 +134,17 @@ def test_no_english_sentence_in_the_marked_sections(zh, name):
     fragment = re.sub(r'<td class="text small">.*?</td>', " ", fragment, flags=re.S)
     english = _english_runs(_text(fragment))
     assert not english, english[:10]
+
+
+def test_no_english_sentence_in_the_sensitivity_section(zh, default_run):
+    """Issue 13 for the sensitivity panel (issue 11): intro, table headers and captions, notes, the
+    method notes, the statements and any skip reason in Chinese; method names, references and
+    statistic names may stay in Latin letters."""
+    m = re.search(r'<section class="chapter-section" id="sec-sensitivity">.*?</section>', zh, flags=re.S)
+    if m is None:
+        pytest.skip("no sensitivity panel in this run")
+    text = _text(m.group(0))
+    assert "结论的稳健性" in text and "各估计方法下的假设检验结论" in text and "支持" in text
+    english = _english_runs(text)
+    assert not english, english[:10]
+    assert "Network scale" not in text and "网络规模对创新行为有正向影响" in text

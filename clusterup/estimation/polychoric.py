@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
+from scipy.special import ndtr as _ndtr
 from scipy.stats import multivariate_normal, norm
 from dataclasses import dataclass
 
@@ -100,6 +101,14 @@ def polychoric(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]
 
 
 # ---- vectorised two-step estimation and NACOV -----------------------------------------------------
+_SQ2PI = np.sqrt(2 * np.pi)
+
+
+def _npdf(x):
+    x = np.asarray(x, dtype=float)
+    return np.exp(-0.5 * x * x) / _SQ2PI
+
+
 def _gauss_legendre(lg: int) -> tuple[np.ndarray, np.ndarray]:
     x, w = np.polynomial.legendre.leggauss(2 * lg)
     return x[:lg], w[:lg]          # the negative half, as Genz's tables
@@ -126,7 +135,7 @@ def bvn_upper(h: np.ndarray, k: np.ndarray, r: float) -> np.ndarray:
         for xi, wi in zip(x, w):
             for sn in (np.sin(asr * (xi + 1) / 2), np.sin(asr * (1 - xi) / 2)):
                 bvn = bvn + wi * np.exp((sn * hk - hs) / (1 - sn * sn))
-        return bvn * asr / (4 * np.pi) + norm.cdf(-h) * norm.cdf(-k)
+        return bvn * asr / (4 * np.pi) + _ndtr(-h) * _ndtr(-k)
     if r < 0:
         k, hk = -k, -hk
     bvn = np.zeros(np.broadcast(h, k).shape)
@@ -138,7 +147,7 @@ def bvn_upper(h: np.ndarray, k: np.ndarray, r: float) -> np.ndarray:
         d = (12 - hk) / 16
         bvn = a * np.exp(-(bs / as_ + hk) / 2) * (1 - c * (bs - as_) * (1 - d * bs / 5) / 3 + c * d * as_ * as_ / 5)
         b = np.sqrt(bs)
-        tail = np.exp(-hk / 2) * np.sqrt(2 * np.pi) * norm.cdf(-b / a) * b * (1 - c * bs * (1 - d * bs / 5) / 3)
+        tail = np.exp(-hk / 2) * np.sqrt(2 * np.pi) * _ndtr(-b / a) * b * (1 - c * bs * (1 - d * bs / 5) / 3)
         bvn = bvn - np.where(hk > -160, tail, 0.0)
         a = a / 2
         for xi, wi in zip(x, w):
@@ -152,17 +161,17 @@ def bvn_upper(h: np.ndarray, k: np.ndarray, r: float) -> np.ndarray:
                                                                - (1 + c * xs * (1 + d * xs)))
         bvn = -bvn / (2 * np.pi)
     if r > 0:
-        return bvn + norm.cdf(-np.maximum(h, k))
-    return -bvn + np.maximum(0.0, norm.cdf(-h) - norm.cdf(-k))
+        return bvn + _ndtr(-np.maximum(h, k))
+    return -bvn + np.maximum(0.0, _ndtr(-h) - _ndtr(-k))
 
 
-def _pair_pieces(t1: np.ndarray, t2: np.ndarray, rho: float):
-    """Cell probabilities π (K₁ × K₂), ∂π/∂ρ and ∂π/∂τ of both items' thresholds for one pair."""
+def _pair_pieces(t1: np.ndarray, t2: np.ndarray, rho: float, scores: bool = True):
+    """Cell probabilities π (K₁ × K₂), ∂π/∂ρ and (``scores``) ∂π/∂τ of both items' thresholds for one pair."""
     k1, k2 = len(t1), len(t2)
     F = np.zeros((k1 + 2, k2 + 2))
     F[1:-1, 1:-1] = bvn_upper(-t1[:, None], -t2[None, :], rho)
-    F[1:-1, -1] = norm.cdf(t1)
-    F[-1, 1:-1] = norm.cdf(t2)
+    F[1:-1, -1] = _ndtr(t1)
+    F[-1, 1:-1] = _ndtr(t2)
     F[-1, -1] = 1.0
     P = F[1:, 1:] - F[:-1, 1:] - F[1:, :-1] + F[:-1, :-1]
     s = np.sqrt(1 - rho * rho)
@@ -170,11 +179,13 @@ def _pair_pieces(t1: np.ndarray, t2: np.ndarray, rho: float):
     q = (t1[:, None] ** 2 - 2 * rho * t1[:, None] * t2[None, :] + t2[None, :] ** 2) / (1 - rho * rho)
     dens[1:-1, 1:-1] = np.exp(-q / 2) / (2 * np.pi * s)
     dP = dens[1:, 1:] - dens[:-1, 1:] - dens[1:, :-1] + dens[:-1, :-1]
+    if not scores:
+        return P, dP, None, None
     # ∂F(τ1_a, τ2_b)/∂τ1_a = φ(τ1_a) Φ((τ2_b − ρ τ1_a)/s), over b = bounds of item 2
     b2 = np.concatenate([[-np.inf], t2, [np.inf]])
     b1 = np.concatenate([[-np.inf], t1, [np.inf]])
-    G1 = norm.pdf(t1)[:, None] * norm.cdf((b2[None, :] - rho * t1[:, None]) / s)      # k1 × (k2 + 2)
-    G2 = norm.pdf(t2)[:, None] * norm.cdf((b1[None, :] - rho * t2[:, None]) / s)      # k2 × (k1 + 2)
+    G1 = _npdf(t1)[:, None] * _ndtr((b2[None, :] - rho * t1[:, None]) / s)      # k1 × (k2 + 2)
+    G2 = _npdf(t2)[:, None] * _ndtr((b1[None, :] - rho * t2[:, None]) / s)      # k2 × (k1 + 2)
     g1 = G1[:, 1:] - G1[:, :-1]        # k1 × K2: ∂π(a = t, b)/∂τ1_t for the cell whose upper bound is τ1_t
     g2 = G2[:, 1:] - G2[:, :-1]        # k2 × K1
     K1, K2 = k1 + 1, k2 + 1
@@ -195,7 +206,7 @@ def _fit_rho(table: np.ndarray, t1: np.ndarray, t2: np.ndarray, start: float, to
     rho = float(np.clip(start, -0.95, 0.95))
     lo, hi = -0.9999, 0.9999
     for _ in range(100):
-        P, dP, _, _ = _pair_pieces(t1, t2, rho)
+        P, dP, _, _ = _pair_pieces(t1, t2, rho, scores=False)
         P = np.clip(P, 1e-300, None)
         g = float((table * dP / P).sum())
         info = float(n * (dP * dP / P).sum())
@@ -267,11 +278,11 @@ def ordinal_moments(data: pd.DataFrame) -> OrdinalMoments:
     rows = np.arange(N)
     for i, c in enumerate(items):
         b = np.concatenate([[-np.inf], th[c], [np.inf]])
-        pk = norm.cdf(b[1:]) - norm.cdf(b[:-1])
+        pk = _ndtr(b[1:]) - _ndtr(b[:-1])
         k = codes[i]
         up, low = k < nth[i], k > 0
-        sc_th[rows[up], start[i] + k[up]] = norm.pdf(th[c][k[up]]) / pk[k[up]]
-        sc_th[rows[low], start[i] + k[low] - 1] = -norm.pdf(th[c][k[low] - 1]) / pk[k[low]]
+        sc_th[rows[up], start[i] + k[up]] = _npdf(th[c][k[up]]) / pk[k[up]]
+        sc_th[rows[low], start[i] + k[low] - 1] = -_npdf(th[c][k[low] - 1]) / pk[k[low]]
     ri, ci = cor_index(p)
     pstar = len(ri)
     R = np.eye(p)

@@ -208,6 +208,10 @@ def fit_wlsmv(syntax, data: pd.DataFrame, *, tol: float = 1e-9, data_source: str
     """
     spec = syntax if isinstance(syntax, ModelSpec) else build_spec(syntax, list(data.columns), data_source)
     items = spec.observed
+    fixed = [e.lhs for e in spec.entries if e.mat == "S" and e.row == e.col and e.row < spec.p and e.free < 0]
+    if fixed:
+        raise ValueError(f"the model fixes the residual variance of {', '.join(fixed)}; under the delta "
+                         "parameterization item residual variances are derived (1 − common variance)")
     reason = wlsmv_unavailable(data, items, spec.n_free)
     if reason:
         raise ValueError(reason)

@@ -93,5 +93,7 @@ def test_unavailable_reasons(ref):
     assert "TIE2" in wlsmv_unavailable(const, items) and "fewer than 2 observed categories" in wlsmv_unavailable(const, items)
     few = data.head(30)
     assert "complete rows" in wlsmv_unavailable(few, items, 40)
+    with pytest.raises(ValueError, match="residual variance of NSC1"):
+        fit_wlsmv(parse_model("NSC =~ NSC1 + NSC2 + NSC3\nNSC1 ~~ 0.3*NSC1"), data)
     with pytest.raises(ValueError, match="non-integer"):
         fit_wlsmv(parse_model(ref.values("lavaan_wlsmv")["models"]["cfa"]), cont)

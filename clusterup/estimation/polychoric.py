@@ -18,7 +18,9 @@ bivariate likelihoods (correlations, thresholds fixed) stacked as rows of SC,
     NACOV = N · B⁻¹ (SCᵀSC) B⁻ᵀ
 
 (sums over the N rows, so NACOV estimates the covariance of √N(τ̂, ρ̂); lavaan's ``gamma``).
-Element order is lavaan's WLS.obs: the thresholds of each item in turn, then the correlations in
+Not reproduced: lavaan adds 0.5 to the empty cells of a 2 × 2 table (binary items,
+``zero.add = c(0.5, 0)``) before estimating ρ; tables larger than 2 × 2 are used as they are, as
+here.  Element order is lavaan's WLS.obs: the thresholds of each item in turn, then the correlations in
 column-wise lower-triangle order (2,1), (3,1), …, (p,1), (3,2), …
 """
 from __future__ import annotations

@@ -1,16 +1,17 @@
-# Sensitivity panel (issue 11): the CFA and the SEM under robust ML (MLM, MLR) and FIML, verdicts per method.
+# Sensitivity panel (issue 11): the CFA and the SEM under robust ML (MLM, MLR), WLSMV and FIML, verdicts per method.
 if config["sensitivity"]["methods"]:
     REPORT_INPUTS["sensitivity_fit"] = "results/sensitivity/fit.csv"
     REPORT_INPUTS["sensitivity_verdicts"] = "results/sensitivity/verdicts.csv"
     REPORT_INPUTS["sensitivity_skipped"] = "results/sensitivity/skipped.csv"
+    REPORT_INPUTS["sensitivity_wlsmv"] = "results/sensitivity/wlsmv.json"
     FINAL_TARGETS += ["results/sensitivity/fit.csv", "results/sensitivity/estimates.csv",
-                      "results/sensitivity/verdicts.csv"]
+                      "results/sensitivity/verdicts.csv", "results/sensitivity/polychoric.csv"]
     TIMED_JOBS += ["sensitivity"]
 
 
 rule sensitivity:
     input:
-        code=pkg("structural/sensitivity", "robust", "fiml", "sem", "ml", "spec", "syntax", "fitindices", "hypotheses", "config", "clean"),
+        code=pkg("structural/sensitivity", "robust", "wlsmv", "polychoric", "fiml", "sem", "ml", "spec", "syntax", "fitindices", "hypotheses", "config", "clean"),
         clean="results/clean/survey_clean.csv",
         imputed="results/clean/imputed_cells.csv",
         codebook=CODEBOOK,
@@ -22,6 +23,8 @@ rule sensitivity:
         estimates="results/sensitivity/estimates.csv",
         verdicts="results/sensitivity/verdicts.csv",
         skipped="results/sensitivity/skipped.csv",
+        polychoric="results/sensitivity/polychoric.csv",
+        wlsmv="results/sensitivity/wlsmv.json",
     params:
         methods=config["sensitivity"]["methods"],
         items_dropped=config["items_dropped"],

@@ -1,4 +1,4 @@
-"""sensitivity: the CFA and SEM refitted under robust ML; fit, estimates and verdicts per method."""
+"""sensitivity: the CFA and SEM refitted under robust ML, WLSMV and FIML; fit, estimates and verdicts per method."""
 import logging
 
 import pandas as pd
@@ -6,7 +6,7 @@ import pandas as pd
 from clusterup.io.clean import read_clean
 from clusterup.io.config import study_from
 from clusterup.structural.sensitivity import sensitivity_panel, unimpute
-from clusterup.workflow import run, write_csv
+from clusterup.workflow import run, write_csv, write_json
 
 
 def main(smk):
@@ -21,8 +21,12 @@ def main(smk):
                             ci_level=smk.params.ci_level, data_source=smk.input.clean)
     for r in out["skipped"].itertuples():
         logging.warning("%s skipped for %s: %s", r.method, r.model, r.reason)
-    for name in ("fit", "estimates", "verdicts", "skipped"):
+    if out["wlsmv"]:
+        logging.info("wlsmv: %(n_complete)d of %(n_rows)d valid rows complete (original responses, "
+                     "%(n_dropped)d with a missing cell dropped listwise)", out["wlsmv"])
+    for name in ("fit", "estimates", "verdicts", "skipped", "polychoric"):
         write_csv(out[name], getattr(smk.output, name))
+    write_json(out["wlsmv"], smk.output.wlsmv)
 
 
 run(main, snakemake)  # noqa: F821

@@ -8,6 +8,11 @@ test statistic change).  Hypotheses are re-judged per method:
 * ``indirect``: the ``:=`` parameter with its delta-method SE on the robust covariance matrix
   (Sobel-type z); supported when the Wald CI excludes 0 with the expected sign.  The main analysis
   (``ml``) keeps its bootstrap verdicts (copied from ``hypotheses.csv``).
+* WLSMV (:mod:`clusterup.estimation.wlsmv`) treats every model item as ordered categories and
+  refits both models on the valid rows with their original (unimputed) responses, rows with a
+  missing cell dropped listwise (lavaan's default for categorical data); nested hypotheses by
+  lavaan's DIFFTEST (Satorra 2000, scaled-and-shifted).  Skipped with the reason when an item is
+  continuous, has fewer than two categories, or too few complete rows remain.
 * FIML refits both models on the rows with their missing cells left missing (no imputation);
   nested hypotheses by the likelihood-ratio test 2(log L_free − log L_restricted).
 * ``nested``: the scaled χ² difference test of Satorra & Bentler (2001), lavaan's
@@ -27,6 +32,8 @@ from clusterup.errors import EstimationError
 from clusterup.estimation.fiml import fit_fiml
 from clusterup.estimation.robust import METHODS as ROBUST_METHODS, RobustResult, robust_fit
 from clusterup.estimation.sem import fit_sem
+from clusterup.estimation.polychoric import ordinal_moments
+from clusterup.estimation.wlsmv import difftest, fit_wlsmv, wlsmv_unavailable
 from clusterup.estimation.syntax import fix_paths_to_zero, measurement_model
 from clusterup.structural.hypotheses import ALPHA, _sign_ok
 
@@ -36,11 +43,12 @@ EST_COLUMNS = ["model", "method", "lhs", "op", "rhs", "label", "est", "se", "z",
 VERDICT_COLUMNS = ["id", "method", "estimate", "p", "ci_lo", "ci_hi", "verdict", "changed"]
 SKIP_COLUMNS = ["method", "model", "reason"]
 
-METHODS = ROBUST_METHODS + ("fiml",)
+METHODS = ROBUST_METHODS + ("wlsmv", "fiml")
 # methods of the config's list that are not refits of the panel: their own stage writes their file
 SEPARATE = ("bollen_stine",)     # rules/bollen_stine.smk -> results/sensitivity/bollen_stine.json
 METHOD_NAMES = {"ml": "ML (main analysis)", "mlm": "MLM (Satorra–Bentler)",
-                "mlr": "MLR (Huber–White, Yuan–Bentler)", "fiml": "FIML (missing cells not imputed)"}
+                "mlr": "MLR (Huber–White, Yuan–Bentler)",
+                "wlsmv": "WLSMV (ordinal items, polychoric)", "fiml": "FIML (missing cells not imputed)"}
 
 
 def unimpute(data: pd.DataFrame, imputed_cells: pd.DataFrame, id_column: str = "resp_id") -> pd.DataFrame:
@@ -121,8 +129,9 @@ def _verdicts(method: str, hypotheses, table: pd.DataFrame, nested: dict, level:
 
 def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *, methods: list[str],
                       likelihood: str = "wishart", tol: float = 1e-9, ci_level: float = 0.95,
-                      data_source: str = "data", fiml_data: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """The panel's tables: ``fit``, ``estimates``, ``verdicts``, ``skipped``.
+                      data_source: str = "data", fiml_data: pd.DataFrame | None = None) -> dict:
+    """The panel's tables: ``fit``, ``estimates``, ``verdicts``, ``skipped``, ``polychoric``, and ``wlsmv``
+    (a dict: rows used, rows dropped, items; empty when WLSMV did not run).
 
     Parameters
     ----------
@@ -138,6 +147,7 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
     fiml_data : DataFrame, optional
         The same rows with their missing cells left missing (:func:`unimpute`); FIML is skipped
         with a stated reason when it is absent or has no missing cell in the model's variables.
+        WLSMV uses its complete rows (original responses); it is skipped when it is absent.
     """
     methods = [m for m in methods if m not in SEPARATE]
     unknown = [m for m in methods if m not in METHODS]
@@ -146,6 +156,7 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
     models = {"cfa": measurement_model(study.analysis_model), "sem": study.analysis_model}
     fit_rows, est_parts, skipped = [], [], []
     robust_sem: dict[str, RobustResult] = {}
+    wl = _WlsmvData(fiml_data) if "wlsmv" in methods else None
     for name, syntax in models.items():
         # our verified optimiser from simple starts (semopy's SLSQP start costs ~2 s per model here)
         ml = fit_sem(syntax, data=data, likelihood=likelihood, tol=tol, data_source=data_source, use_semopy=False)
@@ -153,6 +164,16 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
         fit_rows.append(ml_row)
         est_parts.append(_estimates(name, "ml", ml.estimates()))
         for method in methods:
+            if method == "wlsmv":
+                rob, reason = wl.fit(name, syntax, ml.spec, data_source)
+                if rob is None:
+                    skipped.append({"method": "wlsmv", "model": name, "reason": reason})
+                    continue
+                fit_rows.append(_robust_row(name, rob, rob.test["srmr"]))
+                est_parts.append(_estimates(name, method, rob.estimates()))
+                if name == "sem":
+                    robust_sem[method] = rob
+                continue
             if method == "fiml":
                 obs = ml.spec.observed
                 if fiml_data is None or not fiml_data[obs].isna().to_numpy().any():
@@ -198,6 +219,11 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
                     td = 2.0 * (rob.res.loglik - r_f.loglik)
                     nested[h.id] = {"chi2_diff": td, "df_diff": dd, "p": float(stats.chi2.sf(td, dd))}
                     continue
+                if method == "wlsmv":
+                    r_w = fit_wlsmv(fix_paths_to_zero(study.analysis_model, list(h.fix_zero)), wl.rows,
+                                    data_source=data_source, moments=rob.moments)
+                    nested[h.id] = difftest(rob, r_w)
+                    continue
                 if h.id not in restricted:
                     restricted[h.id] = fit_sem(fix_paths_to_zero(study.analysis_model, list(h.fix_zero)),
                                                data=data, likelihood=likelihood, tol=tol,
@@ -218,4 +244,44 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
     return {"fit": pd.DataFrame(fit_rows, columns=FIT_COLUMNS),
             "estimates": pd.concat(est_parts, ignore_index=True)[EST_COLUMNS],
             "verdicts": verdicts[VERDICT_COLUMNS],
-            "skipped": pd.DataFrame(skipped, columns=SKIP_COLUMNS)}
+            "skipped": pd.DataFrame(skipped, columns=SKIP_COLUMNS),
+            "polychoric": wl.polychoric() if wl else pd.DataFrame(columns=["item"]),
+            "wlsmv": wl.summary() if wl else {}}
+
+
+class _WlsmvData:
+    """The rows WLSMV uses (original responses, listwise complete) and their ordinal moments."""
+
+    def __init__(self, raw: pd.DataFrame | None) -> None:
+        self.raw, self.rows, self.moments, self.items = raw, None, None, []
+
+    def fit(self, name: str, syntax, spec, data_source: str):
+        """(WlsmvResult, None) or (None, reason)."""
+        if self.raw is None:
+            return None, "the original (unimputed) responses were not given"
+        items = spec.observed
+        reason = wlsmv_unavailable(self.raw, items, spec.n_free)
+        if reason:
+            return None, reason
+        rows = self.raw[items].apply(pd.to_numeric).dropna()
+        if self.moments is None or not set(items) <= set(self.items) or len(rows) != self.moments.n:
+            self.rows, self.items = rows, list(items)
+            self.moments = ordinal_moments(rows)
+        try:
+            return fit_wlsmv(spec, self.rows, data_source=data_source, moments=self.moments), None
+        except (np.linalg.LinAlgError, EstimationError, ValueError) as exc:
+            return None, f"the WLSMV estimation failed: {exc}"
+
+    def polychoric(self) -> pd.DataFrame:
+        if self.moments is None:
+            return pd.DataFrame(columns=["item"])
+        R = pd.DataFrame(self.moments.R, columns=self.moments.items)
+        R.insert(0, "item", self.moments.items)
+        return R
+
+    def summary(self) -> dict:
+        if self.moments is None:
+            return {}
+        return {"n_rows": int(len(self.raw)), "n_complete": int(self.moments.n),
+                "n_dropped": int(len(self.raw) - self.moments.n), "items": list(self.moments.items),
+                "thresholds": int(self.moments.n_th)}

@@ -21,3 +21,11 @@ def test_thresholds_and_polychoric_match_lavaan():
     np.testing.assert_allclose(ours_th, REF["th"], atol=1e-6)
     np.testing.assert_allclose(R.loc[REF["items"], REF["items"]].to_numpy(), np.array(REF["cor"]),
                                atol=1e-6)
+
+
+def test_vectorised_moments_match_lavaan_and_the_pairwise_path():
+    from clusterup.estimation.polychoric import ordinal_moments
+
+    m = ordinal_moments(DATA[REF["items"]])
+    np.testing.assert_allclose(m.th, REF["th"], atol=1e-8)
+    np.testing.assert_allclose(m.R, np.array(REF["cor"]), atol=1e-6)

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -124,6 +125,27 @@ def test_sensitivity_panel(chapter):
     if "fiml" in methods:       # the default data have isolated missing cells: FIML runs, on N rows
         f = fit[(fit.model == "sem") & (fit.method == "fiml")].iloc[0]
         assert f.df == sem_fit["df"] and 0 < f.p < 1 and abs(f.chi2 / sem_fit["chi2"] - 1) < 0.05
+    if "wlsmv" in methods:      # ordinal refit on the unimputed complete rows: its own χ², scaled-shifted test
+        info = json.loads((chapter / "results/sensitivity/wlsmv.json").read_text())
+        clean = pd.read_csv(chapter / "results/clean/survey_clean.csv")
+        imputed = pd.read_csv(chapter / "results/clean/imputed_cells.csv")
+        holes = imputed.loc[imputed["item"].isin(info["items"]), "resp_id"].nunique()
+        assert info["n_rows"] == len(clean) and info["n_complete"] == len(clean) - holes > 0
+        for model in ("cfa", "sem"):
+            w = fit[(fit.model == model) & (fit.method == "wlsmv")].iloc[0]
+            ml = fit[(fit.model == model) & (fit.method == "ml")].iloc[0]
+            assert w.df == ml.df and w.chi2 != ml.chi2 and w.scaling_factor > 0 and 0 < w.p_scaled < 1
+            assert 0 < w.cfi <= 1 and 0 <= w.rmsea < 0.2 and 0 < w.srmr < 0.2
+        wl = est[(est.model == "sem") & (est.method == "wlsmv")]
+        assert (wl.op == "|").sum() == info["thresholds"] and wl.se.gt(0).all()
+        loadings = wl[wl.op == "=~"]
+        assert loadings.std_all.between(0, 1).all()
+        poly = pd.read_csv(chapter / "results/sensitivity/polychoric.csv")
+        assert list(poly.columns) == ["item"] + list(poly["item"]) == ["item"] + info["items"]
+        R = poly.drop(columns="item").to_numpy()
+        assert np.allclose(R, R.T) and np.allclose(np.diag(R), 1) and np.abs(R).max() <= 1
+        assert set(ver[ver.method == "wlsmv"].id) == set(hyp)
+        assert "WLSMV" in text and "Not yet in this panel" not in text
     if "bollen_stine" in methods:
         bs = json.loads((chapter / "results/sensitivity/bollen_stine.json").read_text())
         assert list(bs)[:5] == ["samples", "n_ok", "n_failed", "chi2", "p"]

@@ -82,6 +82,8 @@ def test_chapter_speaks_of_its_own_study(study):
     text = _text(study / "results/report/chapter.pdf")
     html = (study / "results/report/chapter.html").read_text()
     own = text.lower().replace("clusterup", "")     # the product's own name may appear
+    # a book title in the references list (Satorra 2000, cited by the WLSMV method note)
+    own = own.replace("innovations in multivariate statistical analysis", "")
     for w in THESIS_WORDS:
         assert not re.search(rf"\b{re.escape(w.lower())}", own), w
     assert "Industrialization 1960 → Democracy 1960 → Democracy 1965" in text   # effect by its label

@@ -4,16 +4,19 @@
 
 Measures, each in a fresh copy of the repository under a temporary directory:
 
-1. cold ``snakemake --cores 4`` on the default data with B = 5000, end to end (and per job);
+1. cold ``snakemake --cores 4`` on the default data with B = 5000, end to end (and per job), and the
+   same for the core chapter (the default study without power, the sensitivity panel, the audit and
+   the Chinese chapter: :func:`core_config`);
 2. bootstrap throughput: ms per draw in one process (numpy/scipy only), and the wall time of the
    bootstrap stage through Snakemake for shards × cores in {1, 2, 4, 8} × {1, 2, 4};
 3. a template-only edit: wall time of the rerun (only the report job runs);
 4. scaling with N (218 → 10,000 → 100,000 valid rows) and with items (36 → 120), B = 1000;
 5. side by side, when available: semopy refits per draw (fresh model / warm start) and lavaan's
-   ``bootstrapLavaan`` and ``sem()`` on the same model and data (R is not needed by the product; the
-   benchmark skips lavaan when ``Rscript`` or lavaan is missing), the default B bootstrap end to end
-   on 2 cores, and the ratios lavaan time / ours (``ratios_vs_lavaan``; the power stage is timed
-   when the workflow has one);
+   ``bootstrapLavaan`` (serial, and ``parallel = "multicore", ncpus = 2``) and ``sem()`` on the same
+   model and data (R is not needed by the product; the benchmark skips lavaan when ``Rscript`` or
+   lavaan is missing), the default B bootstrap end to end on 2 cores, the power stage on 2 cores
+   against lavaan's ``simulateData`` + ``sem()`` per replication (a few per N, extrapolated), and
+   the ratios lavaan time / ours (``ratios_vs_lavaan``);
 6. peak memory per bootstrap shard (Snakemake benchmark ``max_rss``).
 
 The machine is recorded with the numbers, with its load average (a shared machine inflates them).  Times are wall-clock and noisy on shared machines.

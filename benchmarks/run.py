@@ -68,9 +68,13 @@ def snakemake(workdir: Path, *args: str, targets: tuple[str, ...] = (), cores: i
     return dt, proc
 
 
-def job_times(workdir: Path) -> dict[str, float]:
+def job_times(workdir: Path, since: float = 0.0) -> dict[str, float]:
+    """Per-job times from Snakemake's benchmark files (only those written after ``since``, a
+    time.time(): a rerun with fewer shards leaves the earlier run's shard files behind)."""
     out = {}
     for f in sorted((workdir / "results" / "benchmarks").glob("*.tsv")):
+        if f.stat().st_mtime < since:
+            continue
         b = pd.read_csv(f, sep="\t")
         out[f.stem] = {"s": float(b["s"].iloc[-1]), "max_rss_mb": _rss(b)}
     return out
@@ -344,9 +348,10 @@ def bench_bootstrap_e2e(tmp: Path, cores: int = 2) -> dict:
     """The default B bootstrap as a user runs it: shards (``shards: auto`` = one per core) and the
     gather through Snakemake on ``cores`` cores, the upstream results already present."""
     wd = tmp / "cold"
+    start = time.time()
     dt, _ = snakemake(wd, "--forcerun", "bootstrap_shard", targets=("results/mediation/effects.csv",), cores=cores)
     summary = json.loads((wd / "results/mediation/bootstrap_summary.json").read_text())
-    times = job_times(wd)
+    times = job_times(wd, since=start)
     return {"cores": cores, "wall_s": dt, "samples": summary["samples"], "shards": summary["shards"],
             "refit_fallbacks": summary.get("refit_fallbacks"),
             "shard_s": [v["s"] for k, v in times.items() if k.startswith("bootstrap_shard")],
@@ -387,8 +392,9 @@ def bench_power(tmp: Path, cores: int = 2) -> dict:
         return {"skipped": "no power stage in this workflow"}
     cfg = yaml.safe_load((wd / "config" / "config.yaml").read_text())["power"]
     load = os.getloadavg()[0]
+    start = time.time()
     dt, _ = snakemake(wd, "--forcerun", "power_shard", targets=("results/power/power.csv",), cores=cores)
-    times = job_times(wd)
+    times = job_times(wd, since=start)
     return {"cores": cores, "wall_s": dt, "replications": cfg["replications"], "n": cfg["n"],
             "shard_s": [v["s"] for k, v in times.items() if k.startswith("power_shard")],
             "gather_s": times.get("power", {}).get("s"), "load_before": load}

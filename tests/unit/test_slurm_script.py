@@ -4,8 +4,11 @@ quoted `scontrol show config` in backticks pasted the live configuration (200 li
 "Key = value sec") into slurm.conf on the second start, and slurmctld never came up again (CI, stop 17).
 Only variables may be expanded there."""
 import re
+from pathlib import Path
 
-from conftest import REPO
+# not `from conftest import REPO`: with the whole suite collected, `conftest` is whichever
+# conftest.py was imported first (tests/reference/conftest.py has no REPO)
+REPO = Path(__file__).resolve().parents[2]
 
 SCRIPT = REPO / "tools" / "slurm-local.sh"
 

@@ -127,6 +127,27 @@ def _verdicts(method: str, hypotheses, table: pd.DataFrame, nested: dict, level:
     return rows
 
 
+def _refit(method: str, name: str, syntax, ml, data, fiml_data, wl, data_source):
+    """One method's refit of one model: ``(result, reason)``.  ``result`` is None when the method
+    cannot run (``reason`` says why); a result with a reason is a fit with a caveat (0 df)."""
+    if method == "wlsmv":
+        return wl.fit(name, syntax, ml.spec, data_source)
+    if method == "fiml":
+        if fiml_data is None or not fiml_data[ml.spec.observed].isna().to_numpy().any():
+            return None, "the valid rows have no missing cells in the model's items, so FIML would equal ML"
+        try:
+            return _FimlAsRobust(fit_fiml(syntax, fiml_data, data_source=data_source)), ""
+        except (np.linalg.LinAlgError, EstimationError, ValueError) as exc:
+            return None, f"the FIML estimation failed: {exc}"
+    try:
+        rob = robust_fit(ml, data, method)
+    except (np.linalg.LinAlgError, EstimationError, ValueError) as exc:
+        return None, f"the robust computation failed: {exc}"
+    if ml.df == 0:
+        return rob, "the model has 0 degrees of freedom: no scaled test (standard errors only)"
+    return rob, ""
+
+
 def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *, methods: list[str],
                       likelihood: str = "wishart", tol: float = 1e-9, ci_level: float = 0.95,
                       data_source: str = "data", fiml_data: pd.DataFrame | None = None) -> dict:
@@ -164,41 +185,14 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
         fit_rows.append(ml_row)
         est_parts.append(_estimates(name, "ml", ml.estimates()))
         for method in methods:
-            if method == "wlsmv":
-                rob, reason = wl.fit(name, syntax, ml.spec, data_source)
-                if rob is None:
-                    skipped.append({"method": "wlsmv", "model": name, "reason": reason})
-                    continue
-                fit_rows.append(_robust_row(name, rob, rob.test["srmr"]))
-                est_parts.append(_estimates(name, method, rob.estimates()))
-                if name == "sem":
-                    robust_sem[method] = rob
+            rob, reason = _refit(method, name, syntax, ml, data, fiml_data, wl, data_source)
+            if reason:
+                skipped.append({"method": method, "model": name, "reason": reason})
+            if rob is None:
                 continue
-            if method == "fiml":
-                obs = ml.spec.observed
-                if fiml_data is None or not fiml_data[obs].isna().to_numpy().any():
-                    skipped.append({"method": "fiml", "model": name, "reason": "the valid rows have no missing "
-                                    "cells in the model's items, so FIML would equal ML"})
-                    continue
-                try:
-                    rob = _FimlAsRobust(fit_fiml(syntax, fiml_data, data_source=data_source))
-                except (np.linalg.LinAlgError, EstimationError, ValueError) as exc:
-                    skipped.append({"method": "fiml", "model": name, "reason": f"the FIML estimation failed: {exc}"})
-                    continue
-                fit_rows.append(_robust_row(name, rob, rob.test["srmr"]))
-                est_parts.append(_estimates(name, method, rob.estimates()))
-                if name == "sem":
-                    robust_sem[method] = rob
-                continue
-            try:
-                rob = robust_fit(ml, data, method)
-            except (np.linalg.LinAlgError, EstimationError, ValueError) as exc:
-                skipped.append({"method": method, "model": name, "reason": f"the robust computation failed: {exc}"})
-                continue
-            if ml.df == 0:
-                skipped.append({"method": method, "model": name,
-                                "reason": "the model has 0 degrees of freedom: no scaled test (standard errors only)"})
-            fit_rows.append(_robust_row(name, rob, ml_row["srmr"]))
+            # WLSMV and FIML report their own SRMR; the robust ML variants share the ML one
+            srmr = rob.test["srmr"] if method in ("wlsmv", "fiml") else ml_row["srmr"]
+            fit_rows.append(_robust_row(name, rob, srmr))
             est_parts.append(_estimates(name, method, rob.estimates()))
             if name == "sem":
                 robust_sem[method] = rob

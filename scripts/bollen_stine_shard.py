@@ -1,11 +1,9 @@
 """bollen_stine_shard: refit this shard's block of Bollen–Stine resamples (numpy/scipy only)."""
-import csv
-import io
 import logging
 import time
 
 from clusterup.estimation.bollen_stine import COLUMNS, BollenStineSetup, run_draws
-from clusterup.structural.bootstrap import FailurePolicy, shard_draws
+from clusterup.structural.bootstrap import FailurePolicy, records_csv, shard_draws
 from clusterup.workflow import run, write_text
 
 
@@ -16,12 +14,7 @@ def main(smk):
     # a model without degrees of freedom fits every sample exactly: nothing to bootstrap
     records = run_draws(setup, draws, policy=FailurePolicy()) if setup.df > 0 else []
     t1 = time.perf_counter()
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in records:
-        w.writerow({k: (repr(float(v)) if isinstance(v, float) else v) for k, v in r.items()})
-    write_text(buf.getvalue(), smk.output.shard)
+    write_text(records_csv(records, COLUMNS), smk.output.shard)
     n_ok = sum(r["ok"] for r in records)
     logging.info("Bollen-Stine shard %s: draws %d-%d, %d attempts, %d failed; %.2f s (%.2f ms per attempt)",
                  smk.wildcards.i, draws.start, draws.stop - 1, len(records), len(records) - n_ok, t1 - t0,

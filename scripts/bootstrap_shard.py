@@ -1,10 +1,8 @@
 """bootstrap_shard: refit this shard's block of resamples (numpy/scipy only, no semopy)."""
-import csv
-import io
 import logging
 import time
 
-from clusterup.structural.bootstrap import (BootstrapSetup, FailurePolicy, heywood_variances, run_draws,
+from clusterup.structural.bootstrap import (BootstrapSetup, FailurePolicy, heywood_variances, records_csv, run_draws,
                                             shard_draws)
 from clusterup.workflow import run, write_text
 
@@ -20,12 +18,7 @@ def main(smk):
     records, columns = run_draws(setup, draws, policy=FailurePolicy())
     t2 = time.perf_counter()
     fields = ["draw", "attempt", "ok", "reason", "iterations", "grad_max", "refit"] + columns
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in records:
-        w.writerow({k: (repr(float(v)) if isinstance(v, float) else v) for k, v in r.items()})
-    write_text(buf.getvalue(), smk.output.shard)
+    write_text(records_csv(records, fields), smk.output.shard)
     n_ok = sum(r["ok"] for r in records)
     fallbacks = sum(r["refit"] == "bfgs fallback" for r in records)
     logging.info("shard %s: draws %d-%d, %d attempts, %d failed, %d refit(s) fell back to BFGS; setup %.2f s, "

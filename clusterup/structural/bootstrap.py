@@ -190,6 +190,21 @@ def refit_resample(rows: np.ndarray, ddof: int, refit) -> tuple[object, str]:
     return fit, "" if fit.converged else f"no convergence ({fit.message})"
 
 
+def records_csv(records: list[dict], fields: list[str]) -> str:
+    """A shard's attempt records as CSV text: floats by ``repr`` (they round-trip exactly, so the
+    gather sees the refit's own numbers), one line per attempt.  Shared by the nonparametric and
+    the Bollen–Stine shards."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in records:
+        w.writerow({k: (repr(float(v)) if isinstance(v, float) else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
 def shard_draws(n_draws: int, n_shards: int, shard: int) -> range:
     """Contiguous block of draw indices for shard ``shard`` (1-based) of ``n_shards``."""
     if not 1 <= shard <= n_shards:

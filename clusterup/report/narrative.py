@@ -81,6 +81,15 @@ def fit_judgement(rows: list[dict], _: Translator = NULL) -> str:
     return s + "."
 
 
+def scale_phrase(cb, _: Translator = NULL) -> str:
+    """The answer scale in words, in the chapter's language: "5-point scale" for integer Likert-type
+    items (up to 11 points), else "continuous scale from a to b" (codebook ``scale`` / ``continuous``)."""
+    points = cb.scale_max - cb.scale_min + 1
+    if not cb.continuous and float(points).is_integer() and points <= 11:
+        return _("{points}-point scale").format(points=int(points))
+    return _("continuous scale from {min:g} to {max:g}").format(min=cb.scale_min, max=cb.scale_max)
+
+
 def narrative(r: dict, *, study, labels: dict[str, str], effect_names: dict[str, str],
               hyps: pd.DataFrame, impute: str, _: Translator = NULL) -> dict[str, str]:
     """Every sentence of the chapter's sections, keyed by place (no number is typed by hand)."""
@@ -92,12 +101,9 @@ def narrative(r: dict, *, study, labels: dict[str, str], effect_names: dict[str,
     n_items = sum(len(v) for v in first.values())
 
     # 1 questionnaire and sample ---------------------------------------------------------------
-    points = cb.scale_max - cb.scale_min + 1
     # the answer anchors in the chapter's language (the translator of a Chinese chapter says so)
     anchors = (cb.scale_labels_zh or cb.scale_labels) if getattr(_, "language", "en") == "zh" else cb.scale_labels
-    scale = (_("{points}-point scale").format(points=int(points))
-             if not cb.continuous and float(points).is_integer() and points <= 11
-             else _("continuous scale from {min:g} to {max:g}").format(min=cb.scale_min, max=cb.scale_max))
+    scale = n["scale"] = scale_phrase(cb, _)
     if anchors:
         scale += " (" + " … ".join(f"{fmt.num(k, 0)} = {v}" for k, v in anchors.items()) + ")"
     n["instrument"] = _(

@@ -11,7 +11,7 @@ ALPHA = 0.05
 def build(results, study, labels):
     tests = results.get("group_tests")
     means = results.get("group_means")
-    if tests is None or means is None:
+    if tests is None or means is None or tests.empty:       # no demographics (or none testable): no section
         return None
     demo = study.codebook.demographics
     # the test SPSS users read: Welch's when Levene rejects equal variances, else the classical one

@@ -26,8 +26,8 @@ import itertools
 import math
 
 import pandas as pd
-from scipy import stats
 
+from clusterup import distributions as dist
 from clusterup.audit.published import parse_printed, parse_quantity
 
 COLUMNS = ["check", "table", "inputs", "printed", "recomputed", "status"]
@@ -171,7 +171,7 @@ def check_all(entries: list[dict], n: int | None = None, model: str | None = Non
                             f["chi2_df"]["printed"], _fmt(r, d), _verdict(iv["chi2_df"], r)))
         if "p" in f and have("chi2", "df"):
             pp = parse_printed(f["p"]["printed"])
-            r = _range(lambda c, k: float(stats.chi2.sf(c, k)), iv["chi2"], df_exact())
+            r = _range(lambda c, k: float(dist.chi2_sf(c, k)), iv["chi2"], df_exact())
             if pp.bound:
                 ok = r[0] < pp.value if pp.bound.startswith("<") else r[1] > pp.value
                 status = "consistent" if ok else "inconsistent"

@@ -44,7 +44,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
+
+from clusterup import distributions as dist
 
 APPENDIX_B_KEYS = ["n", "likelihood", "npar", "chi2", "df", "p", "chi2_df", "rmr", "srmr", "gfi", "agfi",
                    "pgfi", "nfi", "rfi", "ifi", "tli", "cfi", "pnfi", "pcfi", "rmsea", "rmsea_lo90",
@@ -68,9 +70,9 @@ def rmsea_ci(chi2: float, df: int, n: float, level: float = 0.90) -> tuple[float
     hi_p, lo_p = (1 + level) / 2, (1 - level) / 2
 
     def root(target: float) -> float:
-        if stats.chi2.cdf(chi2, df) < target:
+        if dist.chi2_cdf(chi2, df) < target:
             return 0.0
-        f = lambda d: stats.ncx2.cdf(chi2, df, d) - target if d > 0 else stats.chi2.cdf(chi2, df) - target
+        f = lambda d: dist.ncx2_cdf(chi2, df, d) - target if d > 0 else dist.chi2_cdf(chi2, df) - target
         upper = max(10.0, 4 * chi2)
         while f(upper) > 0:
             upper *= 2
@@ -108,7 +110,7 @@ def fit_block(*, S: np.ndarray, Sigma: np.ndarray, fmin: float, n_obs: int, n_fr
     Cb = n * Fb
     db = pstar - p
     out: dict = {"n": N, "likelihood": likelihood, "npar": q, "chi2": C, "df": d}
-    out["p"] = float(stats.chi2.sf(C, d)) if d > 0 else float("nan")
+    out["p"] = float(dist.chi2_sf(C, d)) if d > 0 else float("nan")
     out["chi2_df"] = C / d if d > 0 else float("nan")
     # residual-based
     rows, cols = np.tril_indices(p)
@@ -136,7 +138,7 @@ def fit_block(*, S: np.ndarray, Sigma: np.ndarray, fmin: float, n_obs: int, n_fr
     if d > 0:
         out["rmsea"] = math.sqrt(max(C - d, 0.0) / (n * d))
         out["rmsea_lo90"], out["rmsea_hi90"] = rmsea_ci(C, d, n)
-        out["pclose"] = float(stats.ncx2.sf(C, d, 0.05 ** 2 * n * d))
+        out["pclose"] = float(dist.ncx2_sf(C, d, 0.05 ** 2 * n * d))
     else:
         out["rmsea"] = out["rmsea_lo90"] = out["rmsea_hi90"] = out["pclose"] = float("nan")
     # information criteria (AMOS forms)
@@ -156,7 +158,7 @@ def fit_block(*, S: np.ndarray, Sigma: np.ndarray, fmin: float, n_obs: int, n_fr
         out[f"ecvi_{label}"] = out[f"aic_{label}"] / n
     for a, key in ((0.05, "hoelter_05"), (0.01, "hoelter_01")):
         if d > 0 and C > 0:
-            out[key] = int(math.floor(n * stats.chi2.ppf(1 - a, d) / C + 1))
+            out[key] = int(math.floor(n * dist.chi2_ppf(1 - a, d) / C + 1))
         else:
             out[key] = None
     out["converged"] = bool(converged)

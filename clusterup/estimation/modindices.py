@@ -23,8 +23,8 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from clusterup import distributions as dist
 from clusterup.estimation.ml import MLProblem, standardized
 from clusterup.estimation.sem import SemResult
 from clusterup.estimation.spec import Entry, ModelSpec
@@ -101,7 +101,7 @@ def modification_indices(result: SemResult, min_mi: float = 0.0) -> pd.DataFrame
              "sepc_all": float(standardized(c, e_, Vall, S))}
             for c, m_, e_, good in zip(cands, mi, epc, ok) if good]
     table = pd.DataFrame(rows, columns=cols[:-1])
-    table["p"] = stats.chi2.sf(table["mi"], 1)
+    table["p"] = dist.chi2_sf(table["mi"], 1)
     table = table[table["mi"] >= min_mi].sort_values("mi", ascending=False, kind="mergesort")
     return table.reset_index(drop=True)
 

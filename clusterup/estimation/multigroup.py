@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from clusterup import distributions as dist
 from clusterup.errors import EstimationError, InputError
 from clusterup.estimation.fitindices import rmsea_ci
 from clusterup.estimation.moments import check_moments
@@ -269,7 +269,7 @@ class MultiGroupResult:
             z = np.divide(est, se, out=np.full_like(est, np.nan), where=se > 0)
             frames.append(pd.DataFrame({"group": gd.name, "lhs": defs.names, "op": ":=",
                                         "rhs": [d.text for d in defs.definitions], "label": defs.names,
-                                        "est": est, "se": se, "z": z, "p": 2 * stats.norm.sf(np.abs(z)),
+                                        "est": est, "se": se, "z": z, "p": 2 * dist.norm_sf(np.abs(z)),
                                         "std_all": std_est}))
         return pd.concat(frames, ignore_index=True)[cols]
 
@@ -291,7 +291,7 @@ class MultiGroupResult:
                  for n, g in zip(nm, self.groups))
         db = G * (pstar - p)
         out = {"npar": q, "chi2": C, "df": d,
-               "p": float(stats.chi2.sf(C, d)) if d > 0 else float("nan"),
+               "p": float(dist.chi2_sf(C, d)) if d > 0 else float("nan"),
                "baseline_chi2": float(Cb), "baseline_df": db}
         denom = max(C - d, Cb - db, 0.0)
         out["cfi"] = 1 - max(C - d, 0.0) / denom if denom > 0 else 1.0
@@ -327,7 +327,7 @@ def _row(group, lhs, op, rhs, label, est, se, gi, std):
     if gi >= 0:
         s = float(se[gi])
         z = est / s if s > 0 else float("nan")
-        pv = float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else float("nan")
+        pv = float(2 * dist.norm_sf(abs(z))) if np.isfinite(z) else float("nan")
     else:
         s = z = pv = float("nan")
     return {"group": group, "lhs": lhs, "op": op, "rhs": rhs, "label": label, "est": float(est),

@@ -49,8 +49,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from clusterup import distributions as dist
 from clusterup.estimation.sem import SemResult, fit_sem
 
 METHODS = ("mlm", "mlr")
@@ -198,12 +198,12 @@ def robust_fit(sem: SemResult, data: pd.DataFrame, method: str) -> RobustResult:
 def scaled_indices(method: str, T: float, df: int, T_b: float, df_b: int, c: float, c_b: float,
                    n: float) -> dict:
     """Scaled χ² and the method's CFI/TLI/RMSEA (robust for MLR, scaled for MLM; lavaan 0.6.14)."""
-    out = {"chi2": T, "df": df, "p": float(stats.chi2.sf(T, df)) if df > 0 else float("nan"),
+    out = {"chi2": T, "df": df, "p": float(dist.chi2_sf(T, df)) if df > 0 else float("nan"),
            "scaling_factor": c, "df_scaled": df, "baseline_chi2": T_b, "baseline_df": df_b,
            "baseline_scaling_factor": c_b}
     Ts = T / c if df > 0 else float("nan")
     out["chi2_scaled"] = Ts
-    out["p_scaled"] = float(stats.chi2.sf(Ts, df)) if df > 0 else float("nan")
+    out["p_scaled"] = float(dist.chi2_sf(Ts, df)) if df > 0 else float("nan")
     if method == "mlr":
         t1 = max(T - c * df, 0.0)
         t2 = max(T - c * df, T_b - c_b * df_b, 0.0)

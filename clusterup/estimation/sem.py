@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from clusterup import distributions as dist
 from clusterup.errors import EstimationError, InputError
 from clusterup.estimation.ml import MLFit, MLProblem, standardized, start_values
 from clusterup.estimation.spec import ModelSpec, build_spec
@@ -125,7 +125,7 @@ class SemResult:
             if e.free >= 0:
                 se = float(se_free[e.free])
                 z = est / se if se > 0 else np.nan
-                p = float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else np.nan
+                p = float(2 * dist.norm_sf(abs(z))) if np.isfinite(z) else np.nan
             else:
                 se = z = p = np.nan
             rows.append({"lhs": e.lhs, "op": e.op, "rhs": e.rhs, "label": e.label or "",
@@ -165,7 +165,7 @@ class SemResult:
         var = np.einsum("ij,jk,ik->i", jac, self.vcov, jac)
         se = np.sqrt(np.clip(var, 0, None))
         z = np.divide(est, se, out=np.full_like(est, np.nan), where=se > 0)
-        p = 2 * stats.norm.sf(np.abs(z))
+        p = 2 * dist.norm_sf(np.abs(z))
         return pd.DataFrame({"lhs": defs.names, "op": ":=",
                              "rhs": [d.text for d in defs.definitions], "label": defs.names,
                              "est": est, "se": se, "z": z, "p": p, "std_all": std_est})

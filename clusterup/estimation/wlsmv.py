@@ -45,8 +45,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from clusterup import distributions as dist
 from clusterup.errors import EstimationError
 from clusterup.estimation.ml import MLFit, MLProblem
 from clusterup.estimation.polychoric import OrdinalMoments, cor_index, ordinal_moments
@@ -79,7 +79,7 @@ class WlsmvResult:
         th = pd.DataFrame(rows)
         th["se"] = self.th_se
         th["z"] = th.est / th.se
-        th["p"] = 2 * stats.norm.sf(np.abs(th.z))
+        th["p"] = 2 * dist.norm_sf(np.abs(th.z))
         th["std_all"] = th.est
         th["free"] = True
         n_entries = len(self.sem.spec.entries)
@@ -301,7 +301,7 @@ def difftest(free: WlsmvResult, restricted: WlsmvResult) -> dict:
     b = m - a * tr1
     td = a * (t0["chi2"] - t["chi2"]) + b
     return {"chi2_diff": td, "df_diff": m, "scaling": 1 / a, "shift": b,
-            "p": float(stats.chi2.sf(td, m)) if td >= 0 else 1.0}
+            "p": float(dist.chi2_sf(td, m)) if td >= 0 else 1.0}
 def _reorder(m: OrdinalMoments, idx: list[int]) -> OrdinalMoments:
     """The moments of a subset/reordering of the items (indices into ``m.items``)."""
     items = [m.items[i] for i in idx]
@@ -320,13 +320,13 @@ def _reorder(m: OrdinalMoments, idx: list[int]) -> OrdinalMoments:
 def _scaled_shifted(T: float, df: int, UG: np.ndarray, N: int) -> dict:
     tr1 = float(np.trace(UG))
     tr2 = float(np.sum(UG * UG.T))
-    out = {"chi2": T, "df": df, "p": float(stats.chi2.sf(T, df)) if df > 0 else float("nan")}
+    out = {"chi2": T, "df": df, "p": float(dist.chi2_sf(T, df)) if df > 0 else float("nan")}
     if df > 0 and tr2 > 0:
         a = math.sqrt(df / tr2)
         b = df - a * tr1
         Ts = a * T + b
         out.update(chi2_scaled=Ts, scaling_factor=1 / a, shift=b, df_scaled=df,
-                   p_scaled=float(stats.chi2.sf(Ts, df)))
+                   p_scaled=float(dist.chi2_sf(Ts, df)))
     else:
         out.update(chi2_scaled=float("nan"), scaling_factor=float("nan"), shift=float("nan"),
                    df_scaled=df, p_scaled=float("nan"))

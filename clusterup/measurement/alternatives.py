@@ -35,8 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from clusterup import distributions as dist
 from clusterup.errors import EstimationError, InputError
 from clusterup.estimation.sem import SemResult, fit_sem
 from clusterup.estimation.syntax import ModelSyntax, Term, measurement_model
@@ -137,7 +137,7 @@ def nested_difference(chi2_free: float, df_free: int, chi2_restricted: float, df
     (equivalent models)."""
     d_chi2 = float(chi2_restricted - chi2_free)
     d_df = int(df_restricted - df_free)
-    p = float(stats.chi2.sf(d_chi2, d_df)) if d_df > 0 else np.nan
+    p = float(dist.chi2_sf(d_chi2, d_df)) if d_df > 0 else np.nan
     return {"delta_chi2": d_chi2, "delta_df": d_df, "p_delta": p}
 
 

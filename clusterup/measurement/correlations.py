@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from clusterup import distributions as dist
 
 
 def composite_scores(data: pd.DataFrame, first_order: dict[str, list[str]],
@@ -27,7 +28,7 @@ def correlation_table(scores: pd.DataFrame, labels: dict[str, str], levels: dict
     R = scores.corr().to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         t = R * np.sqrt((n - 2) / (1 - R ** 2))
-    P = 2 * stats.t.sf(np.abs(t), n - 2)
+    P = 2 * dist.t_sf(np.abs(t), n - 2)
     np.fill_diagonal(P, 0.0)
     rows = []
     for i, c in enumerate(names):

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from clusterup import distributions as dist
 
 HARMAN_LIMIT = 50.0
 
@@ -199,4 +200,4 @@ def bartlett(R: np.ndarray, n: int) -> tuple[float, int, float]:
     p = R.shape[0]
     chi2 = -(n - 1 - (2 * p + 5) / 6) * np.linalg.slogdet(R)[1]
     df = p * (p - 1) // 2
-    return float(chi2), df, float(stats.chi2.sf(chi2, df))
+    return float(chi2), df, float(dist.chi2_sf(chi2, df))

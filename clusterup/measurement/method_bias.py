@@ -122,5 +122,5 @@ def method_bias(data: pd.DataFrame, first_order: ModelSyntax, one_factor: ModelS
 
 
 def _chi2_sf(x: float, df: int) -> float:
-    from scipy import stats
-    return float(stats.chi2.sf(x, df)) if df > 0 else float("nan")
+    from clusterup import distributions as dist
+    return float(dist.chi2_sf(x, df)) if df > 0 else float("nan")

@@ -15,7 +15,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
+
+from clusterup import distributions as dist
 
 _NZ, _NS = 96, 160
 
@@ -29,7 +31,7 @@ def _z_rule() -> tuple[np.ndarray, np.ndarray]:
 @lru_cache(maxsize=256)
 def _s_rule(df: float) -> tuple[np.ndarray, np.ndarray]:
     """Nodes s and weights (density × Jacobian, summing to one) for S = √(χ²_df/df)."""
-    lo, hi = np.log(stats.chi.ppf([1e-15, 1 - 1e-15], df) / np.sqrt(df))
+    lo, hi = np.log(dist.chi_ppf([1e-15, 1 - 1e-15], df) / np.sqrt(df))
     x, w = np.polynomial.legendre.leggauss(_NS)
     t = 0.5 * (hi - lo) * x + 0.5 * (hi + lo)
     s = np.exp(t)

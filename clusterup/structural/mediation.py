@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from clusterup import distributions as dist
 
 
 def percentile_ci(draws: np.ndarray, level: float) -> tuple[float, float]:
@@ -32,7 +33,7 @@ def percentile_ci(draws: np.ndarray, level: float) -> tuple[float, float]:
 def z0(draws: np.ndarray, estimate: float) -> float:
     """Bias-correction constant Φ⁻¹(share of draws below the estimate)."""
     share = np.mean(draws < estimate)
-    return float(stats.norm.ppf(share))
+    return float(dist.norm_ppf(share))
 
 
 def bc_ci(draws: np.ndarray, estimate: float, level: float) -> tuple[float, float]:
@@ -40,7 +41,7 @@ def bc_ci(draws: np.ndarray, estimate: float, level: float) -> tuple[float, floa
     z = z0(draws, estimate)
     if not np.isfinite(z):
         return (float("nan"), float("nan"))
-    q = stats.norm.cdf([2 * z + stats.norm.ppf(a / 2), 2 * z + stats.norm.ppf(1 - a / 2)])
+    q = dist.norm_cdf([2 * z + dist.norm_ppf(a / 2), 2 * z + dist.norm_ppf(1 - a / 2)])
     lo, hi = np.quantile(draws, q)
     return float(lo), float(hi)
 
@@ -51,8 +52,8 @@ def bca_ci(draws: np.ndarray, estimate: float, level: float, acceleration: float
     if not (np.isfinite(z) and np.isfinite(acceleration)):
         return (float("nan"), float("nan"))
     out = []
-    for zq in (stats.norm.ppf(a / 2), stats.norm.ppf(1 - a / 2)):
-        out.append(stats.norm.cdf(z + (z + zq) / (1 - acceleration * (z + zq))))
+    for zq in (dist.norm_ppf(a / 2), dist.norm_ppf(1 - a / 2)):
+        out.append(dist.norm_cdf(z + (z + zq) / (1 - acceleration * (z + zq))))
     lo, hi = np.quantile(draws, out)
     return float(lo), float(hi)
 
@@ -65,7 +66,7 @@ def bc_p_value(draws: np.ndarray, estimate: float) -> float:
     p0 = float(np.mean(draws <= 0))
     if p0 in (0.0, 1.0):
         return 0.0
-    t = stats.norm.cdf(stats.norm.ppf(p0) - 2 * z)
+    t = dist.norm_cdf(dist.norm_ppf(p0) - 2 * z)
     return float(min(1.0, 2 * min(t, 1 - t)))
 
 
@@ -111,5 +112,5 @@ def nested_test(chi2_restricted: float, df_restricted: int, chi2_free: float, df
     """Likelihood-ratio (χ² difference) test of a restricted model against the free model."""
     d = chi2_restricted - chi2_free
     ddf = df_restricted - df_free
-    p = float(stats.chi2.sf(d, ddf)) if ddf > 0 else float("nan")
+    p = float(dist.chi2_sf(d, ddf)) if ddf > 0 else float("nan")
     return {"chi2_diff": float(d), "df_diff": int(ddf), "p": p}

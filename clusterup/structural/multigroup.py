@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from clusterup import distributions as dist
 from clusterup.errors import InputError
 from clusterup.estimation.multigroup import fit_multigroup
 from clusterup.estimation.spec import ModelSpec
@@ -32,7 +32,7 @@ PATH_COLUMNS = ["group", "lhs", "op", "rhs", "label", "est", "se", "z", "p", "st
 def _lrt(restricted: dict, free: dict) -> tuple[float, int, float]:
     d_chi2 = restricted["chi2"] - free["chi2"]
     d_df = int(restricted["df"] - free["df"])
-    return d_chi2, d_df, float(stats.chi2.sf(max(d_chi2, 0.0), d_df)) if d_df > 0 else float("nan")
+    return d_chi2, d_df, float(dist.chi2_sf(max(d_chi2, 0.0), d_df)) if d_df > 0 else float("nan")
 
 
 def invariance_ladder(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, likelihood: str = "wishart",
@@ -100,7 +100,7 @@ def compare_paths(spec: ModelSpec, groups: list[tuple[str, pd.DataFrame]], *, li
             if len(names) > 2:
                 row["pair"] = f"{b} - {a}"
             row.update(diff=float(diff), se_diff=se_diff, z=float(z),
-                       p=float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else np.nan,
+                       p=float(2 * dist.norm_sf(abs(z))) if np.isfinite(z) else np.nan,
                        delta_chi2=d_chi2, delta_df=d_df, p_delta=p_delta)
             rows.append(row)
     if len(defined):

@@ -48,8 +48,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from clusterup import distributions as dist
 from clusterup.errors import InputError
 from clusterup.estimation.ml import MLProblem
 from clusterup.estimation.spec import ModelSpec
@@ -338,7 +339,7 @@ def run_replications(setup: PowerSetup, ns: list[int], replications: range) -> l
     problem = MLProblem(spec)
     variances = np.array([e.free for e in spec.entries if e.op == "~~" and e.lhs == e.rhs and e.free >= 0], int)
     L = np.linalg.cholesky(setup.sigma)
-    z_crit = stats.norm.ppf(1 - setup.alpha / 2)
+    z_crit = dist.norm_ppf(1 - setup.alpha / 2)
     ddof = 1 if setup.likelihood == "wishart" else 0
     nested = [(t, MLProblem(t.restricted),
                np.array([e.free for e in t.restricted.entries if e.op == "~~" and e.lhs == e.rhs and e.free >= 0], int))
@@ -467,9 +468,9 @@ def analytic_path_power(setup: PowerSetup, n: int, free: int, sign: str | None =
     two-sided: Φ(|θ|/se_N − z) + Φ(−|θ|/se_N − z), z = z_{1−α/2}.  With ``sign`` ("+"/"−") only the
     term of a significant estimate of that sign (the chapter's criterion)."""
     se = math.sqrt((2.0 / n_mult(n, setup.likelihood)) * setup.info_inv[free, free])
-    z = stats.norm.ppf(1 - setup.alpha / 2)
+    z = dist.norm_ppf(1 - setup.alpha / 2)
     d = setup.theta[free] / se
-    up, down = stats.norm.cdf(d - z), stats.norm.cdf(-d - z)
+    up, down = dist.norm_cdf(d - z), dist.norm_cdf(-d - z)
     if sign is None:
         return float(up + down)
     return float(up if sign == "+" else down)

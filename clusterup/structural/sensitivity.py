@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from clusterup import distributions as dist
 from clusterup.errors import EstimationError
 from clusterup.estimation.fiml import fit_fiml
 from clusterup.estimation.robust import METHODS as ROBUST_METHODS, RobustResult, robust_fit
@@ -80,7 +80,7 @@ def satorra_bentler_2001(t0: float, d0: int, c0: float, t1: float, d1: int, c1: 
     dd = d0 - d1
     cd = (d0 * c0 - d1 * c1) / dd
     td = (t0 - t1) / cd
-    return {"chi2_diff": td, "df_diff": dd, "scaling": cd, "p": float(stats.chi2.sf(td, dd)) if td >= 0 else 1.0}
+    return {"chi2_diff": td, "df_diff": dd, "scaling": cd, "p": float(dist.chi2_sf(td, dd)) if td >= 0 else 1.0}
 
 
 def _estimates(model: str, method: str, table: pd.DataFrame) -> pd.DataFrame:
@@ -104,7 +104,7 @@ def _robust_row(model: str, rob: RobustResult, srmr: float) -> dict:
 
 
 def _verdicts(method: str, hypotheses, table: pd.DataFrame, nested: dict, level: float) -> list[dict]:
-    zc = stats.norm.ppf(0.5 + level / 2)
+    zc = dist.norm_ppf(0.5 + level / 2)
     rows = []
     for h in hypotheses:
         row = {"id": h.id, "method": method, "estimate": np.nan, "p": np.nan, "ci_lo": np.nan, "ci_hi": np.nan}
@@ -211,7 +211,7 @@ def sensitivity_panel(study, data: pd.DataFrame, main_verdicts: pd.DataFrame, *,
                                    data_source=data_source)
                     dd = r_f.test["df"] - rob.test["df"]
                     td = 2.0 * (rob.res.loglik - r_f.loglik)
-                    nested[h.id] = {"chi2_diff": td, "df_diff": dd, "p": float(stats.chi2.sf(td, dd))}
+                    nested[h.id] = {"chi2_diff": td, "df_diff": dd, "p": float(dist.chi2_sf(td, dd))}
                     continue
                 if method == "wlsmv":
                     r_w = fit_wlsmv(fix_paths_to_zero(study.analysis_model, list(h.fix_zero)), wl.rows,

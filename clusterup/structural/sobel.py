@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from clusterup import distributions as dist
 from clusterup.estimation.syntax import BinOp, Name, ModelSyntax
 
 COLUMNS = ["effect", "label", "a", "se_a", "b", "se_b", "estimate", "se_sobel", "z_sobel", "p_sobel",
@@ -53,7 +53,7 @@ def sobel_aroian(a: float, se_a: float, b: float, se_b: float) -> dict:
         z = est / se if se > 0 else np.nan
         out[f"se_{name}"] = se
         out[f"z_{name}"] = z
-        out[f"p_{name}"] = float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else np.nan
+        out[f"p_{name}"] = float(2 * dist.norm_sf(abs(z))) if np.isfinite(z) else np.nan
     return out
 
 

@@ -106,7 +106,41 @@ class MLProblem:
         self.eye_m = np.eye(m)
         self._eye_p = np.eye(self.p)
         self._lower_p = np.tril(np.ones((self.p, self.p)))
-        self.fast = _Lisrel.build(spec)
+        self.fast = _Lisrel.build(spec, self.order)
+        self._zcols = None                   # gather indices of the Hessian, built on first use
+
+    def _build_gathers(self) -> None:
+        """Flat indices for the Hessian and the information (see :meth:`_sandwich`), built the
+        first time either is asked for (their size grows with the square of the number of entries:
+        the extended model of the modification indices never needs them).
+
+        Every u_k and v_k is a column of Z = [G, Kᵀ]; the columns any entry uses are kept (``_zcols``,
+        c of them), and each product u_kᵀ X v_l the formulas need is an element of the c × c matrix
+        Z_cᵀ X Z_c, gathered by one ``take`` of precomputed flat indices (a fancy ``ix_`` gather of
+        the same size costs five times as much).
+        """
+        m, na, ne = self.m, len(self.a_rows), self.n_entries
+        cols = np.unique(np.concatenate([self.u_idx, self.v_idx])).astype(int)
+        where = np.full(2 * m, -1, dtype=int)
+        where[cols] = np.arange(len(cols))
+        c = len(cols)
+        u, v = where[self.u_idx], where[self.v_idx]
+        self._zcols = cols
+        self._g_vu = v * c + u
+        self._f_vu, self._f_uu, self._f_vv = _flat(v, u, c), _flat(u, u, c), _flat(v, v, c)
+        self._ss = np.outer(self.v_scale, self.v_scale)
+        # the ∂²Σ term of A entries (i ← j): G column i is Z column u[:na], K row j is Z column v[:na]
+        i, j, k, l = self.a_rows, self.a_cols, self.s_rows, self.s_cols
+        self._f_Cji = _flat(j, i, m)
+        self._f_KjGi = _flat(v[:na], u[:na], c)
+        self._f_GiGi = _flat(u[:na], u[:na], c)
+        causes, jpos = np.unique(j, return_inverse=True)
+        self._causes = causes
+        self._f_Vjj = _flat(jpos, jpos, len(causes))
+        self._f_Cjk, self._f_Cjl = _flat(j, k, m), _flat(j, l, m)
+        self._f_GiGk, self._f_GiGl = _flat(u[:na], u[na:], c), _flat(u[:na], v[na:], c)
+        # entries -> parameters for an unconstrained model: one permutation of the flat matrix
+        self._perm_flat = _flat(self.order, self.order, ne) if self.simple else None
 
     # ---- matrices -----------------------------------------------------------------------------
     def _internal(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -180,8 +214,7 @@ class MLProblem:
 
     def _info_to_params(self, H_entries: np.ndarray) -> np.ndarray:
         if self.simple:
-            o = self.order
-            return H_entries[np.ix_(o, o)]
+            return H_entries.ravel().take(self._perm_flat).reshape(self.q, self.q)
         return np.asarray((self.agg.T @ (self.agg.T @ H_entries).T).T)
 
     def value_grad_info(self, theta: np.ndarray, S: np.ndarray, logdet_S: float,
@@ -191,12 +224,18 @@ class MLProblem:
             out = self.fast.value_grad(theta, S, logdet_S)
             if out is None:
                 return None
-            f, g_entries = out
-            return f, self._to_params(g_entries), None
+            f, g = out
+            return f, (g if self.fast.in_param_order else self._to_params(g)), None
         return self._value_grad_info_ram(theta, S, logdet_S, want_info)
 
     def _value_grad_info_ram(self, theta: np.ndarray, S: np.ndarray, logdet_S: float, want_info: bool):
         """The general RAM computation (any model, including the information matrix)."""
+        if want_info:
+            parts = self._sandwich(theta, S, logdet_S)
+            if parts is None:
+                return None
+            f, ZP, ZW, _ = parts
+            return f, self._to_params(self._grad_from(ZW)), self._info_to_params(self._expected_from(ZP))
         pieces = self._pieces(theta, S)
         if pieces is None:
             return None
@@ -205,16 +244,46 @@ class MLProblem:
         f = float(logdet + np.trace(PS) - logdet_S - self.p)
         W = P - PS @ P
         g = 2.0 * np.einsum("ik,ik->k", V, W @ U)
-        g = self._to_params(g)
-        if not want_info:
-            return f, g, None
-        PU = P @ U
-        PV = P @ V
-        X = V.T @ PU          # v_kᵀ P u_l
-        VV = V.T @ PV
-        UU = U.T @ PU
-        H = 2.0 * (X * X.T + VV * UU)
-        return f, g, self._info_to_params(H)
+        return f, self._to_params(g), None
+
+    def _sandwich(self, theta: np.ndarray, S: np.ndarray, logdet_S: float):
+        """F and the c × c matrices Z_cᵀ P Z_c, Z_cᵀ W Z_c (flattened) at θ; None if Σ is not PD
+        (``S=None``: Z_cᵀ P Z_c only, for the expected information).
+
+        With Y = P Z_c:  Z_cᵀ P Z_c = Z_cᵀ Y  and  Z_cᵀ M Z_c = Yᵀ S Y  (M = P S P, W = P − M).
+        Also returns the pieces the ∂²Σ term needs (C, C·S in internal order).
+        """
+        if self._zcols is None:
+            self._build_gathers()
+        A, Smat = self._internal(theta)
+        C = self._C(A)
+        G = C[self.obs_idx]
+        CS = C @ Smat
+        K = CS @ G.T
+        inv = _inverse_logdet(K[self.obs_idx], self._lower_p)
+        if inv is None:
+            return None
+        P, logdet = inv
+        Zc = np.concatenate([G, K.T], axis=1)[:, self._zcols]
+        Y = P @ Zc
+        ZP = (Zc.T @ Y).ravel()
+        if S is None:                          # the information only: S = Σ, W = 0
+            return np.nan, ZP, None, (C, CS)
+        f = float(logdet + np.vdot(P, S) - logdet_S - self.p)
+        ZW = ZP - (Y.T @ (S @ Y)).ravel()
+        return f, ZP, ZW, (C, CS)
+
+    def _grad_from(self, ZW: np.ndarray) -> np.ndarray:
+        """Entry gradient ∂F/∂θ_k = 2 v_kᵀ W u_k from the flat Z_cᵀ W Z_c."""
+        return 2.0 * self.v_scale * ZW.take(self._g_vu)
+
+    def _expected_from(self, ZP: np.ndarray) -> np.ndarray:
+        """Entry expected information 2[(v_kᵀPu_l)(v_lᵀPu_k) + (v_kᵀPv_l)(u_lᵀPu_k)] (module docstring)."""
+        ne = self.n_entries
+        XP = ZP.take(self._f_vu).reshape(ne, ne) * self.v_scale[:, None]
+        VVP = ZP.take(self._f_vv).reshape(ne, ne) * self._ss
+        UUP = ZP.take(self._f_uu).reshape(ne, ne)
+        return 2.0 * (XP * XP.T + VVP * UUP)
 
     def gradient(self, theta: np.ndarray, S: np.ndarray, logdet_S: float) -> np.ndarray:
         out = self.value_grad_info(theta, S, logdet_S, want_info=False)
@@ -224,11 +293,10 @@ class MLProblem:
 
     def information(self, theta: np.ndarray) -> np.ndarray:
         """Expected information of F per unit n: H_kl = tr(Σ⁻¹Σ_kΣ⁻¹Σ_l) (so vcov = (2/n)·H⁻¹)."""
-        Sigma = self.sigma(theta)
-        out = self.value_grad_info(theta, Sigma, 0.0, want_info=True)
-        if out is None:
+        parts = self._sandwich(theta, None, 0.0)
+        if parts is None:
             raise np.linalg.LinAlgError("model-implied covariance is not positive definite")
-        return out[2]
+        return self._info_to_params(self._expected_from(parts[1]))
 
     def delta(self, theta: np.ndarray) -> np.ndarray:
         """Jacobian ∂vech(Σ)/∂θᵀ (p* × q), rows in lavaan's vech order (column-wise lower triangle)."""
@@ -337,49 +405,37 @@ class MLProblem:
 
             ∂²F/∂θ_k∂θ_l = 2 tr(P Σ_l M Σ_k) − tr(P Σ_l P Σ_k) + tr(W ∂²Σ/∂θ_k∂θ_l).
 
-        The first two terms are products of the u/v gathers; ∂²Σ is non-zero only when one of the
-        two entries is in A (a loading or regression).  With C = (I − A)⁻¹, G = F C, K = C S Gᵀ,
-        V = C S Cᵀ, GWG = Gᵀ W G and KWG = K W G the last term is, for A entries (i ← j), (k ← l),
+        Every u and v is a column of Z = [G, Kᵀ], so the first two terms are elements of the two
+        small matrices Z_cᵀ P Z_c and Z_cᵀ M Z_c of :meth:`_sandwich`, gathered by flat indices.
+        ∂²Σ is non-zero only when one of the two entries is in A (a loading or regression).  With
+        C = (I − A)⁻¹, G = F C, K = C S Gᵀ, V = C S Cᵀ, GWG = Gᵀ W G and KWG = K W G (both blocks
+        of Z_cᵀ W Z_c) the last term is, for A entries (i ← j), (k ← l),
         2[C_li KWG_jk + C_jk KWG_li + V_jl GWG_ki], and for an A entry (i ← j) with an S entry
         (k, l), 2 s [C_jk GWG_li + C_jl GWG_ki] (s = ½ on the diagonal).  At S = Σ it is the
         expected information.  Tested against central differences of the analytic gradient.
         """
-        A, Smat = self._internal(theta)
-        C = self._C(A)
-        G = C[self.obs_idx]
-        CS = C @ Smat
-        K = CS @ G.T
-        Sigma = K[self.obs_idx]
-        inv = _inverse_logdet(Sigma, self._lower_p)
-        if inv is None:
+        parts = self._sandwich(theta, S, logdet_S)
+        if parts is None:
             return None
-        P, logdet = inv
-        PS = P @ S
-        f = float(logdet + np.trace(PS) - logdet_S - self.p)
-        M = PS @ P
-        W = P - M
-        Z = np.concatenate([G, K.T], axis=1)
-        U = Z[:, self.u_idx]
-        Vv = Z[:, self.v_idx] * self.v_scale
-        WU = W @ U
-        g = 2.0 * np.einsum("ik,ik->k", Vv, WU)
-        PU, MU, PV, MV = P @ U, M @ U, P @ Vv, M @ Vv
-        XP, XM = Vv.T @ PU, Vv.T @ MU
-        UUP, VVP = U.T @ PU, Vv.T @ PV
-        H = (2.0 * (XM.T * XP + XM * XP.T + (Vv.T @ MV) * UUP + (U.T @ MU) * VVP)
-             - 2.0 * (XP * XP.T + VVP * UUP))
-        na = len(self.a_rows)
+        f, ZP, ZW, (C, CS) = parts
+        ZM = ZP - ZW
+        ne, na, sc = self.n_entries, len(self.a_rows), self.v_scale
+        g = self._grad_from(ZW)
+        XP = ZP.take(self._f_vu).reshape(ne, ne) * sc[:, None]
+        XM = ZM.take(self._f_vu).reshape(ne, ne) * sc[:, None]
+        UUP, UUM = ZP.take(self._f_uu).reshape(ne, ne), ZM.take(self._f_uu).reshape(ne, ne)
+        VVP, VVM = ZP.take(self._f_vv).reshape(ne, ne) * self._ss, ZM.take(self._f_vv).reshape(ne, ne) * self._ss
+        XPt = XP.T
+        H = 2.0 * (XM.T * XP + XM * XPt + VVM * UUP + UUM * VVP - XP * XPt - VVP * UUP)
         if na:
-            WG = W @ G
-            GWG = G.T @ WG
-            KWG = K @ WG
-            Vm = CS @ C.T
-            i, j = self.a_rows, self.a_cols
-            Cji, Kji = C[np.ix_(j, i)], KWG[np.ix_(j, i)]
-            H[:na, :na] += 2.0 * (Cji.T * Kji + Cji * Kji.T + Vm[np.ix_(j, j)] * GWG[np.ix_(i, i)])
-            k, l = self.s_rows, self.s_cols
-            Has = 2.0 * self.v_scale[na:] * (C[np.ix_(j, k)] * GWG[np.ix_(i, l)]
-                                             + C[np.ix_(j, l)] * GWG[np.ix_(i, k)])
+            ns = ne - na
+            Cf = C.ravel()
+            Cji = Cf.take(self._f_Cji).reshape(na, na)
+            KWG = ZW.take(self._f_KjGi).reshape(na, na)
+            Vjj = (CS[self._causes] @ C[self._causes].T).ravel().take(self._f_Vjj).reshape(na, na)
+            H[:na, :na] += 2.0 * (Cji.T * KWG + Cji * KWG.T + Vjj * ZW.take(self._f_GiGi).reshape(na, na))
+            Has = (2.0 * sc[na:]) * (Cf.take(self._f_Cjk).reshape(na, ns) * ZW.take(self._f_GiGl).reshape(na, ns)
+                                     + Cf.take(self._f_Cjl).reshape(na, ns) * ZW.take(self._f_GiGk).reshape(na, ns))
             H[:na, na:] += Has
             H[na:, :na] += Has.T
         return f, self._to_params(g), self._info_to_params(H)
@@ -524,104 +580,121 @@ class _Lisrel:
     Applies when no variable depends on an observed variable and no observed variable covaries
     with a latent one (every CFA, and SEMs among latent variables such as the thesis's model).
     The same quantities as the RAM formulas, with k × k and p × k products instead of m × m ones
-    (m = p + k), which roughly halves the cost of the bootstrap's inner loop.  With
-    L = Λ(I − B)⁻¹, Kₗ = (I − B)⁻¹ΨLᵀ and W = Σ⁻¹ − Σ⁻¹SΣ⁻¹ the entry gradients are
-    loading (i ← j): 2(WKₗᵀ)ᵢⱼ;  B (i ← j): 2(KₗWL)ⱼᵢ;  Θᵢⱼ: 2Wᵢⱼ (Wᵢᵢ);  Ψᵢⱼ: 2(LᵀWL)ᵢⱼ ((LᵀWL)ᵢᵢ).
+    (m = p + k).  With C = (I − B)⁻¹, L = ΛC, Kₗ = CΨLᵀ (so Σ = LΨLᵀ + Θ), W = Σ⁻¹ − Σ⁻¹SΣ⁻¹ and
+    K̃ = [Kₗᵀ, L] (p × 2k) the entry gradients are
+    loading (i ← j): 2(WKₗᵀ)ᵢⱼ;  B (i ← j): 2(KₗWL)ⱼᵢ;  Θᵢⱼ: 2Wᵢⱼ (Wᵢᵢ);  Ψᵢⱼ: 2(LᵀWL)ᵢⱼ ((LᵀWL)ᵢᵢ),
+    i.e. elements of WK̃, K̃ᵀWK̃ and W, gathered by one ``take`` of precomputed flat indices.  The
+    parameters are scattered into one buffer holding Λ, B, Ψ and Θ, and the latent variables are
+    kept in a causal order, so that I − B is unit lower triangular and C one LAPACK call: an
+    evaluation is about two dozen array operations, which is what it costs at these sizes.
     Tested against the RAM path to rounding error.
     """
 
     @classmethod
-    def build(cls, spec) -> "_Lisrel | None":
-        """The fast evaluator for ``spec``, or None when the model does not have this structure."""
+    def build(cls, spec, order: np.ndarray | None = None) -> "_Lisrel | None":
+        """The fast evaluator for ``spec``, or None when the model does not have this structure.
+
+        ``order``: when given (an unconstrained model), the gradient is returned in parameter
+        order, entry ``order[t]`` at position t; otherwise in the RAM path's entry order (A entries,
+        then S entries)."""
         p, k = spec.p, spec.m - spec.p
         if k == 0:
             return None
+        edges = []                                    # latent regressions (effect, cause)
+        for e in spec.entries:
+            if e.mat == "A" and e.col < p:
+                return None                           # an observed variable is a cause
+            if e.mat == "S" and (e.row < p) != (e.col < p):
+                return None                           # observed–latent covariance
+            if e.mat == "A" and e.row >= p and (e.free >= 0 or e.value != 0):
+                edges.append((e.row - p, e.col - p))
         self = cls()
         self.p, self.k = p, k
-        self.Lam0, self.B0 = np.zeros((p, k)), np.zeros((k, k))
-        self.Psi0, self.Th0 = np.zeros((k, k)), np.zeros((p, p))
-        a_kind, a_r, a_c, a_free = [], [], [], []
-        s_kind, s_r, s_c, s_free = [], [], [], []
+        lat = _causal_order(k, edges)
+        self.cyclic = lat is None
+        lat = list(range(k)) if lat is None else lat
+        ipos = np.empty(k, dtype=int)
+        ipos[lat] = np.arange(k)                      # spec latent -> internal position
+        self.has_b = bool(edges)
+        # one buffer: Λ (p × k), B (k × k), Ψ (k × k), Θ (p × p)
+        o_b, o_ps, o_th = p * k, p * k + k * k, p * k + 2 * k * k
+        self.offsets = (o_b, o_ps, o_th, o_th + p * p)
+        self.base = np.zeros(o_th + p * p)
+        # gradient buffer: WK̃ (p × 2k), K̃ᵀWK̃ (2k × 2k), W (p × p)
+        k2 = 2 * k
+        g_kwk, g_w = p * k2, p * k2 + k2 * k2
+        pos, par, gidx, gscale = [], [], [], []
+        a_entries = [e for e in spec.entries if e.mat == "A" and e.free >= 0]
+        s_entries = [e for e in spec.entries if e.mat == "S" and e.free >= 0]
         for e in spec.entries:
+            if e.free >= 0:
+                continue
             r, c = e.row, e.col
             if e.mat == "A":
-                if c < p:
-                    return None                      # an observed variable is a cause
                 if r < p:
-                    kind, rr, cc = 0, r, c - p       # loading
+                    self.base[r * k + ipos[c - p]] = e.value
                 else:
-                    kind, rr, cc = 1, r - p, c - p   # latent regression
-                if e.free >= 0:
-                    a_kind.append(kind); a_r.append(rr); a_c.append(cc); a_free.append(e.free)
-                else:
-                    (self.Lam0 if kind == 0 else self.B0)[rr, cc] = e.value
+                    self.base[o_b + ipos[r - p] * k + ipos[c - p]] = e.value
+            elif r < p:
+                self.base[o_th + r * p + c] = self.base[o_th + c * p + r] = e.value
             else:
-                if (r < p) != (c < p):
-                    return None                      # observed–latent covariance
-                if r < p:
-                    kind, rr, cc = 0, r, c
-                    base = self.Th0
-                else:
-                    kind, rr, cc = 1, r - p, c - p
-                    base = self.Psi0
-                if e.free >= 0:
-                    s_kind.append(kind); s_r.append(rr); s_c.append(cc); s_free.append(e.free)
-                else:
-                    base[rr, cc] = base[cc, rr] = e.value
-        arr = lambda x: np.asarray(x, dtype=int)
-        a_kind, a_r, a_c, a_free = map(arr, (a_kind, a_r, a_c, a_free))
-        s_kind, s_r, s_c, s_free = map(arr, (s_kind, s_r, s_c, s_free))
-        self.n_a, self.n_s = len(a_free), len(s_free)
-        # parameter placement (flat indices, symmetric positions for covariance matrices)
-        self.lam_pos, self.lam_par = a_r[a_kind == 0] * k + a_c[a_kind == 0], a_free[a_kind == 0]
-        self.b_pos, self.b_par = a_r[a_kind == 1] * k + a_c[a_kind == 1], a_free[a_kind == 1]
-        th, ps = s_kind == 0, s_kind == 1
-        self.th_pos = np.concatenate([s_r[th] * p + s_c[th], s_c[th] * p + s_r[th]])
-        self.th_par = np.concatenate([s_free[th], s_free[th]])
-        self.ps_pos = np.concatenate([s_r[ps] * k + s_c[ps], s_c[ps] * k + s_r[ps]])
-        self.ps_par = np.concatenate([s_free[ps], s_free[ps]])
-        # gradient gathers, in the RAM path's entry order (A entries, then S entries)
-        self.ga_lam = np.flatnonzero(a_kind == 0)
-        self.ga_lam_idx = a_r[a_kind == 0] * k + a_c[a_kind == 0]          # into W Kₗᵀ (p × k)
-        self.ga_b = np.flatnonzero(a_kind == 1)
-        self.ga_b_idx = a_c[a_kind == 1] * k + a_r[a_kind == 1]            # into Kₗ W L (k × k), [j, i]
-        self.gs_th = np.flatnonzero(th)
-        self.gs_th_idx = s_r[th] * p + s_c[th]
-        self.gs_th_scale = np.where(s_r[th] == s_c[th], 1.0, 2.0)
-        self.gs_ps = np.flatnonzero(ps)
-        self.gs_ps_idx = s_r[ps] * k + s_c[ps]
-        self.gs_ps_scale = np.where(s_r[ps] == s_c[ps], 1.0, 2.0)
+                i, j = ipos[r - p], ipos[c - p]
+                self.base[o_ps + i * k + j] = self.base[o_ps + j * k + i] = e.value
+        for e in a_entries:
+            r, c = e.row, e.col
+            j = ipos[c - p]
+            if r < p:                                 # loading r <- j: (W Kₗᵀ)[r, j]
+                pos.append(r * k + j); par.append(e.free)
+                gidx.append(r * k2 + j); gscale.append(2.0)
+            else:                                     # regression i <- j: (Kₗ W L)[j, i]
+                i = ipos[r - p]
+                pos.append(o_b + i * k + j); par.append(e.free)
+                gidx.append(g_kwk + j * k2 + k + i); gscale.append(2.0)
+        for e in s_entries:
+            r, c = e.row, e.col
+            if r < p:                                 # Θ[r, c]: W[r, c]
+                pos += [o_th + r * p + c, o_th + c * p + r]; par += [e.free, e.free]
+                gidx.append(g_w + r * p + c)
+            else:                                     # Ψ[i, j]: (Lᵀ W L)[i, j]
+                i, j = ipos[r - p], ipos[c - p]
+                pos += [o_ps + i * k + j, o_ps + j * k + i]; par += [e.free, e.free]
+                gidx.append(g_kwk + (k + i) * k2 + k + j)
+            gscale.append(1.0 if r == c else 2.0)
+        self.pos, self.par = np.asarray(pos, dtype=int), np.asarray(par, dtype=int)
+        gidx, gscale = np.asarray(gidx, dtype=int), np.asarray(gscale)
+        if order is not None:
+            gidx, gscale = gidx[order], gscale[order]
+        self.gidx, self.gscale = gidx, gscale
+        self.in_param_order = order is not None
         self.eye_k = np.eye(k)
         self.lower_p = np.tril(np.ones((p, p)))
-        # (I − B)⁻¹ of a recursive latent structure is the finite sum I + B + … + B^d, d the length
-        # of its longest path; otherwise a general inverse
-        self.b_depth = _path_depth(k, [(int(r), int(c)) for r, c in zip(a_r[a_kind == 1], a_c[a_kind == 1])]
-                                   + [(int(r), int(c)) for r, c in zip(*np.nonzero(self.B0))])
         return self
 
     def value_grad(self, theta: np.ndarray, S: np.ndarray, logdet_S: float):
-        p = self.p
-        Lam = self.Lam0.copy()
-        Lam.flat[self.lam_pos] = theta[self.lam_par]
-        B = self.B0.copy()
-        B.flat[self.b_pos] = theta[self.b_par]
-        Psi = self.Psi0.copy()
-        Psi.flat[self.ps_pos] = theta[self.ps_par]
-        Th = self.Th0.copy()
-        Th.flat[self.th_pos] = theta[self.th_par]
-        if self.b_depth is None:
-            Cl = np.linalg.inv(self.eye_k - B)
-        elif self.b_depth == 0:
-            Cl = self.eye_k
+        p, k = self.p, self.k
+        o_b, o_ps, o_th, o_end = self.offsets
+        buf = self.base.copy()
+        buf[self.pos] = theta[self.par]
+        Lam = buf[:o_b].reshape(p, k)
+        Psi = buf[o_ps:o_th].reshape(k, k)
+        Kt = np.empty((p, 2 * k))                     # K̃ = [Kₗᵀ, L]
+        if not self.has_b:                            # no latent regression: C = I, L = Λ
+            L = Lam
+            Kt[:, k:] = Lam
+            LPsi = np.matmul(Lam, Psi, out=Kt[:, :k])
         else:
-            Cl = self.eye_k + B
-            T = B
-            for _ in range(self.b_depth - 1):
-                T = T @ B
-                Cl += T
-        L = Lam @ Cl
-        Kl = (Cl @ Psi) @ L.T
-        Sigma = Lam @ Kl + Th
+            IB = self.eye_k - buf[o_b:o_ps].reshape(k, k)
+            if self.cyclic:
+                C = np.linalg.inv(IB)
+            else:
+                C, info = _trtri(IB, lower=1, unitdiag=1, overwrite_c=1)
+                if info != 0:
+                    return None
+            L = np.matmul(Lam, C, out=Kt[:, k:])
+            LPsi = L @ Psi
+            np.matmul(LPsi, C.T, out=Kt[:, :k])
+        Sigma = LPsi @ L.T
+        Sigma += buf[o_th:o_end].reshape(p, p)
         inv = _inverse_logdet(Sigma, self.lower_p)
         if inv is None:
             return None
@@ -629,16 +702,28 @@ class _Lisrel:
         PS = P @ S
         f = float(logdet + np.trace(PS) - logdet_S - p)
         W = P - PS @ P
-        WKt = W @ Kl.T
-        WL = W @ L
-        g = np.empty(self.n_a + self.n_s)
-        g[self.ga_lam] = 2.0 * WKt.ravel()[self.ga_lam_idx]
-        if len(self.ga_b):
-            g[self.ga_b] = 2.0 * (Kl @ WL).ravel()[self.ga_b_idx]
-        g[self.n_a + self.gs_th] = self.gs_th_scale * W.ravel()[self.gs_th_idx]
-        if len(self.gs_ps):
-            g[self.n_a + self.gs_ps] = self.gs_ps_scale * (L.T @ WL).ravel()[self.gs_ps_idx]
-        return f, g
+        WK = W @ Kt
+        grads = np.concatenate((WK.ravel(), (Kt.T @ WK).ravel(), W.ravel()))
+        return f, self.gscale * grads.take(self.gidx)
+
+
+def _causal_order(k: int, edges: list[tuple[int, int]]) -> list[int] | None:
+    """Latent variables causes-first for edges (effect, cause), or None if the graph is cyclic."""
+    parents: list[set[int]] = [set() for _ in range(k)]
+    for r, c in edges:
+        if r == c:
+            return None
+        parents[r].add(c)
+    order: list[int] = []
+    placed = [False] * k
+    while len(order) < k:
+        ready = [v for v in range(k) if not placed[v] and all(placed[u] for u in parents[v])]
+        if not ready:
+            return None
+        for v in ready:
+            placed[v] = True
+        order += ready
+    return order
 
 
 _potrf = linalg.lapack.get_lapack_funcs("potrf", dtype=np.float64)
@@ -675,38 +760,6 @@ def _trsm_unit_lower(L: np.ndarray) -> np.ndarray:
     return inv
 
 
-def _path_depth(k: int, edges: list[tuple[int, int]]) -> int | None:
-    """Length of the longest directed path among k nodes (edges effect <- cause), None if cyclic."""
-    parents: list[set[int]] = [set() for _ in range(k)]
-    for r, c in edges:
-        if r == c:
-            return None
-        parents[r].add(c)
-    depth: dict[int, int] = {}
-
-    def d(v: int, stack: tuple = ()) -> int | None:
-        if v in stack:
-            return None
-        if v in depth:
-            return depth[v]
-        best = 0
-        for u in parents[v]:
-            du = d(u, stack + (v,))
-            if du is None:
-                return None
-            best = max(best, du + 1)
-        depth[v] = best
-        return best
-
-    out = 0
-    for v in range(k):
-        dv = d(v)
-        if dv is None:
-            return None
-        out = max(out, dv)
-    return out
-
-
 def _topological_order(spec: ModelSpec) -> list[int] | None:
     """Variables ordered causes-first (so A is strictly lower triangular), or None if cyclic."""
     m = spec.m
@@ -728,6 +781,11 @@ def _topological_order(spec: ModelSpec) -> list[int] | None:
         if not progress:
             return None
     return order
+
+
+def _flat(rows, cols, ncol: int) -> np.ndarray:
+    """Flat (C-order) indices of the submatrix rows × cols of a matrix with ``ncol`` columns."""
+    return (np.asarray(rows, dtype=int)[:, None] * ncol + np.asarray(cols, dtype=int)[None, :]).ravel()
 
 
 def _inv_pd(H: np.ndarray) -> np.ndarray:

@@ -21,9 +21,10 @@ and is identical for any number of shards.  An *inadmissible* draw (a negative v
 estimate) has a well-defined χ²_b — the unbounded ML minimum — and is kept in the reference
 distribution, as lavaan keeps it (``lav_test.R`` removes only the failed runs); such draws are
 counted in ``n_inadmissible``, and ``p_admissible`` gives the p over the admissible draws alone.
-The main bootstrap replaces them instead, because there the draws' *estimates* are the statistic.  Each refit starts at θ̂ (the exact solution of the
-transformed sample) with the full-sample expected information as its quasi-Newton metric, as the
-main bootstrap's draws do.
+The main bootstrap replaces them instead, because there the draws' *estimates* are the statistic.
+Each refit is the main bootstrap's (:meth:`clusterup.estimation.ml.MLProblem.refit`): it starts at
+θ̂ (the exact solution of the transformed sample) with the full-sample expected information as its
+quasi-Newton metric, then takes Newton steps with the exact Hessian, to max |∂F/∂θ| < ``tol``.
 
 lavaan equivalent: ``sem(model, data, test = "bollen.stine", bootstrap = B)`` or
 ``bootstrapLavaan(fit, type = "bollen.stine")`` (lav_bootstrap.R: the same transform, centred
@@ -143,7 +144,7 @@ def run_draws(setup: BollenStineSetup, draws, *, max_attempts: int = 100, fail_h
             else:
                 fit, reason = refit_resample(
                     Z[pick(b, attempt, n)], ddof,
-                    lambda S: problem.fit(S, b_setup.theta, tol=b_setup.tol, info_inv=info_inv, max_iter=200))
+                    lambda S, ld: problem.refit(S, b_setup.theta, tol=b_setup.tol, info_inv=info_inv, logdet_S=ld))
                 if fit is not None:
                     it, gmax = fit.iterations, fit.grad_max
                 if not reason:

@@ -42,8 +42,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, stats
+from scipy import linalg
 
+from clusterup import distributions as dist
 from clusterup.errors import EstimationError, InputError
 from clusterup.estimation.ml import MLFit, MLProblem, _inv_pd, _inverse_logdet, start_values
 from clusterup.estimation.sem import SemResult
@@ -322,7 +323,7 @@ def fit_fiml(syntax, data: pd.DataFrame, *, tol: float = 1e-7, data_source: str 
     p_ = spec.p
     df_b = p_ * (p_ + 1) // 2 - p_
     t1, t2 = max(chi2 - df, 0.0), max(chi2 - df, chi2_b - df_b, 0.0)
-    test = {"chi2": chi2, "df": df, "p": float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan"),
+    test = {"chi2": chi2, "df": df, "p": float(dist.chi2_sf(chi2, df)) if df > 0 else float("nan"),
             "baseline_chi2": chi2_b, "baseline_df": df_b,
             "cfi": 1.0 if t2 == 0 else 1 - t1 / t2,
             "tli": 1 - (chi2 - df) * df_b / ((chi2_b - df_b) * df) if df > 0 else float("nan"),

@@ -311,7 +311,7 @@ class MLProblem:
     # ---- optimiser ----------------------------------------------------------------------------
     def fit(self, S: np.ndarray, start: np.ndarray, *, tol: float = 1e-9, max_iter: int = 500,
             info: np.ndarray | None = None, info_inv: np.ndarray | None = None,
-            polish: bool = False) -> MLFit:
+            polish: bool = False, logdet_S: float | None = None) -> MLFit:
         """Minimise F_ML from ``start``.
 
         Quasi-Newton (BFGS) whose initial inverse Hessian is the inverse expected information
@@ -335,10 +335,10 @@ class MLProblem:
             Its inverse, when already known (saves one inversion per bootstrap draw).
         polish : bool
             Finish with Newton steps.
+        logdet_S : float, optional
+            log|S| when the caller has it (S is then taken to be positive definite).
         """
-        sign, logdet_S = np.linalg.slogdet(S)
-        if sign <= 0:
-            raise np.linalg.LinAlgError("sample covariance matrix is not positive definite")
+        logdet_S = _logdet_pd(S) if logdet_S is None else logdet_S
         theta = np.array(start, dtype=float)
         given = info is not None or info_inv is not None
         out = self.value_grad_info(theta, S, logdet_S, want_info=not given)
@@ -442,7 +442,7 @@ class MLProblem:
 
     def refit(self, S: np.ndarray, start: np.ndarray, *, tol: float = 1e-8, max_iter: int = 50,
               info_inv: np.ndarray | None = None, switch: float = 1e-2, reuse_below: float = 1.0,
-              hessian: np.ndarray | None = None) -> MLFit:
+              hessian: np.ndarray | None = None, logdet_S: float | None = None) -> MLFit:
         """Minimise F_ML from a warm start (a bootstrap, jackknife or power refit): BFGS, then Newton.
 
         Measured on bootstrap resamples at N = 218, a pure Newton start from the full-sample
@@ -460,14 +460,13 @@ class MLProblem:
 
         ``hessian``: a Hessian known near the solution (the jackknife passes the full-sample one,
         computed once): the BFGS phase is skipped and chord steps with it start at once.
+        ``logdet_S``: log|S| when the caller has it.
         """
-        sign, logdet_S = np.linalg.slogdet(S)
-        if sign <= 0:
-            raise np.linalg.LinAlgError("sample covariance matrix is not positive definite")
+        logdet_S = _logdet_pd(S) if logdet_S is None else logdet_S
         if hessian is not None:
             pre = MLFit(np.array(start, dtype=float), 0.0, np.inf, 0, False, "", "newton")
         else:
-            pre = self.fit(S, start, tol=max(tol, switch), info_inv=info_inv, max_iter=200)
+            pre = self.fit(S, start, tol=max(tol, switch), info_inv=info_inv, max_iter=200, logdet_S=logdet_S)
             if not np.isfinite(pre.fmin):
                 return pre
             if pre.grad_max <= tol:
@@ -781,6 +780,23 @@ def _topological_order(spec: ModelSpec) -> list[int] | None:
         if not progress:
             return None
     return order
+
+
+def _logdet_pd(S: np.ndarray) -> float:
+    """log|S| of a sample covariance matrix; LinAlgError when it is not positive definite."""
+    sign, logdet = np.linalg.slogdet(S)
+    if sign <= 0:
+        raise np.linalg.LinAlgError("sample covariance matrix is not positive definite")
+    return float(logdet)
+
+
+def logdet_cholesky(S: np.ndarray) -> float | None:
+    """log|S| from the Cholesky factor, or None when S is not positive definite (a resample's
+    check and its log-determinant in one factorisation)."""
+    c, info = _potrf(S, lower=1, clean=0, overwrite_a=0)
+    if info != 0:
+        return None
+    return 2.0 * float(np.log(np.diagonal(c)).sum())
 
 
 def _flat(rows, cols, ncol: int) -> np.ndarray:

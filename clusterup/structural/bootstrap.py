@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clusterup.estimation.ml import MLProblem, standardized
+from clusterup.estimation.ml import MLProblem, logdet_cholesky, standardized
 from clusterup.estimation.spec import ModelSpec
 
 
@@ -154,7 +154,7 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
             else:
                 fit, reason = refit_resample(
                     X[draw_indices(setup.seed, b, attempt, n)], ddof,
-                    lambda S: problem.refit(S, setup.theta, tol=setup.tol, info_inv=info_inv))
+                    lambda S, ld: problem.refit(S, setup.theta, tol=setup.tol, info_inv=info_inv, logdet_S=ld))
                 if fit is not None:
                     it, gmax = fit.iterations, fit.grad_max
                     rec["refit"] = fit.method
@@ -174,7 +174,7 @@ def run_draws(setup: BootstrapSetup, draws: range | list[int], *, max_attempts: 
 
 
 def refit_resample(rows: np.ndarray, ddof: int, refit) -> tuple[object, str]:
-    """Refit one resample: the covariance of ``rows`` (divisor N − ``ddof``), then ``refit(S)``.
+    """Refit one resample: the covariance of ``rows`` (divisor N − ``ddof``), then ``refit(S, log|S|)``.
 
     Returns ``(fit, reason)``: ``reason`` is empty when the resample covariance is positive definite
     and the refit converged; ``fit`` is None when the covariance already failed.  Shared by the
@@ -182,11 +182,10 @@ def refit_resample(rows: np.ndarray, ddof: int, refit) -> tuple[object, str]:
     """
     Xc = rows - rows.mean(axis=0)
     S = Xc.T @ Xc / (rows.shape[0] - ddof)
-    try:
-        np.linalg.cholesky(S)
-    except np.linalg.LinAlgError:
+    logdet_S = logdet_cholesky(S)
+    if logdet_S is None:
         return None, "resample covariance not positive definite"
-    fit = refit(S)
+    fit = refit(S, logdet_S)
     return fit, "" if fit.converged else f"no convergence ({fit.message})"
 
 

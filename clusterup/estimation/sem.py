@@ -1,10 +1,18 @@
-"""Fitting a model: semopy as the estimator, our ML layer as verifier and for everything semopy lacks.
+"""Fitting a model: our ML optimiser, semopy as the second solver of the chapter's principal fits.
 
 ``fit_sem`` is the only place the stateful ``semopy.Model`` lives: it is built, fitted and
-discarded inside one function, and only numbers leave it.  Its estimates are then refined by our
-own ML optimiser (:mod:`clusterup.estimation.ml`) to a gradient below ``tol`` — semopy's SLSQP stops early
-(HS1939 x3 loading 0.7292 vs lavaan's 0.7294) — and the difference between the two solvers is
-recorded (``solver_max_diff``), so every fit is checked by a second solver.
+discarded inside one function, and only numbers leave it.  Who estimates is chosen per call:
+
+* ``use_semopy=True`` (the CFA and the structural model of the chapter): semopy estimates, our ML
+  optimiser (:mod:`clusterup.estimation.ml`) refines to a gradient below ``tol`` — semopy's SLSQP
+  stops early (HS1939 x3 loading 0.7292 vs lavaan's 0.7294) — and the difference between the two
+  solvers is recorded (``solver_max_diff``), so these fits are checked by a second solver;
+* ``use_semopy=None`` (the default: ω's one-factor models, nested and competing models, the
+  robustness refits): our optimiser from simple start values, as lavaan fits from its simple
+  starts; semopy is imported (about 1.5 s) only if that does not converge;
+* ``use_semopy=False``: our optimiser only.
+
+The fit block's ``solver`` names the path that produced the estimates (:data:`SOLVERS`).
 
 Likelihood conventions (SPEC §6):
 
@@ -34,6 +42,11 @@ from clusterup.estimation.moments import check_moments
 from clusterup.estimation.syntax import ModelSyntax
 
 LIKELIHOODS = ("wishart", "normal")
+# what produced a fit's estimates (fit block "solver"; translated in the chapter)
+SOLVER_SEMOPY = "semopy SLSQP, refined by clusterup ML (BFGS + Newton)"
+SOLVER_SIMPLE = "clusterup ML (BFGS + Newton) from simple start values"
+SOLVER_GIVEN = "clusterup ML (BFGS + Newton) from the given start values"
+SOLVERS = (SOLVER_SEMOPY, SOLVER_SIMPLE, SOLVER_GIVEN)
 
 
 def sample_moments(data: pd.DataFrame, variables: list[str], likelihood: str) -> tuple[np.ndarray, int]:
@@ -66,6 +79,7 @@ class SemResult:
     solver_max_diff: float | None = None
     semopy_message: str = ""
     warnings: list[str] = field(default_factory=list)
+    solver: str = SOLVER_SEMOPY
 
     # ---- basic quantities --------------------------------------------------------------------
     @property
@@ -225,7 +239,7 @@ class SemResult:
         block = fit_block(S=self.S, Sigma=self.Sigma, fmin=self.fmin, n_obs=self.n_obs,
                           n_free=self.spec.n_free, likelihood=self.likelihood, converged=self.ml.converged)
         block.update(gradient_max=self.ml.grad_max, iterations=self.ml.iterations,
-                     solver="semopy SLSQP, refined by clusterup ML (BFGS + Newton)",
+                     solver=self.solver,
                      solver_max_diff=self.solver_max_diff, semopy_message=self.semopy_message,
                      warnings=list(self.warnings), admissible=not any("Heywood" in w or "positive definite" in w
                                                                      for w in self.warnings))
@@ -304,7 +318,7 @@ def _semopy_estimates(spec: ModelSpec, S: np.ndarray, n_obs: int) -> tuple[np.nd
 
 def fit_sem(syntax: ModelSyntax | ModelSpec, *, data: pd.DataFrame | None = None,
             cov: np.ndarray | None = None, n_obs: int | None = None,
-            likelihood: str = "wishart", use_semopy: bool = True, tol: float = 1e-9,
+            likelihood: str = "wishart", use_semopy: bool | None = None, tol: float = 1e-9,
             start: np.ndarray | None = None, data_source: str = "data") -> SemResult:
     """Fit a covariance-structure model by maximum likelihood.
 
@@ -316,10 +330,14 @@ def fit_sem(syntax: ModelSyntax | ModelSpec, *, data: pd.DataFrame | None = None
         Raw data (complete cases); or give ``cov`` (with the divisor of ``likelihood``) and ``n_obs``.
     likelihood : {"wishart", "normal"}
         See the module docstring.
-    use_semopy : bool
-        Estimate with semopy first and refine (default); otherwise our optimiser from simple starts.
+    use_semopy : bool or None
+        True: semopy estimates and our optimiser refines (simple starts if semopy fails); None
+        (default): our optimiser from simple starts, semopy only if that does not converge;
+        False: our optimiser only (see the module docstring).
     tol : float
         Convergence: max |∂F/∂θ| below ``tol``.
+    start : ndarray, optional
+        Start values (then neither simple starts nor semopy are used).
 
     Raises
     ------
@@ -345,26 +363,42 @@ def fit_sem(syntax: ModelSyntax | ModelSpec, *, data: pd.DataFrame | None = None
     check_moments(S, spec.observed, n_obs, spec.n_free, data_source)
     problem = MLProblem(spec)
     semopy_theta = None
-    message = ""
-    if start is not None:
-        theta0 = np.asarray(start, dtype=float)
-    elif use_semopy:
+    messages = []
+
+    def from_semopy():
+        nonlocal semopy_theta
         try:
-            semopy_theta, message = _semopy_estimates(spec, S, n_obs)
-            theta0 = semopy_theta
-        except Exception as exc:  # semopy failing is not fatal: our optimiser starts afresh
-            message = f"semopy failed ({type(exc).__name__}: {exc}); own optimiser from simple starts"
-            theta0 = start_values(spec, S)
+            semopy_theta, msg = _semopy_estimates(spec, S, n_obs)
+        except Exception as exc:  # semopy failing is not fatal: the other start is tried
+            messages.append(f"semopy failed ({type(exc).__name__}: {exc})")
+            return None
+        messages.append(msg)
+        return problem.fit(S, semopy_theta, tol=tol, polish=True)
+
+    def from_simple():
+        return problem.fit(S, start_values(spec, S), tol=tol, polish=True)
+
+    if start is not None:
+        attempts = [(SOLVER_GIVEN, lambda: problem.fit(S, np.asarray(start, dtype=float), tol=tol, polish=True))]
+    elif use_semopy:
+        attempts = [(SOLVER_SEMOPY, from_semopy), (SOLVER_SIMPLE, from_simple)]
+    elif use_semopy is None:
+        attempts = [(SOLVER_SIMPLE, from_simple), (SOLVER_SEMOPY, from_semopy)]
     else:
-        theta0 = start_values(spec, S)
-    fit = problem.fit(S, theta0, tol=tol, polish=True)
-    if not fit.converged and semopy_theta is not None:
-        alt = problem.fit(S, start_values(spec, S), tol=tol, polish=True)
-        if alt.converged or alt.fmin < fit.fmin:
-            fit = alt
-    if not fit.converged:
+        attempts = [(SOLVER_SIMPLE, from_simple)]
+    fit, solver = None, attempts[0][0]
+    for name, attempt in attempts:
+        candidate = attempt()
+        if candidate is not None and (fit is None or candidate.converged and
+                                      (not fit.converged or candidate.fmin < fit.fmin)):
+            fit, solver = candidate, name
+        if fit is not None and fit.converged:
+            break
+    if fit is None or not fit.converged:
+        detail = fit.message if fit is not None else "; ".join(messages)
+        fval = f"; F = {fit.fmin:.6g}" if fit is not None else ""
         raise EstimationError(
-            f"the ML estimation did not converge ({fit.message}; F = {fit.fmin:.6g}). Try: check the "
+            f"the ML estimation did not converge ({detail}{fval}). Try: check the "
             "model for an unidentified part, fix a near-zero variance, drop an item with very low "
             "loading, or give start values with start(value)*x in the model file")
     H = problem.information(fit.theta)
@@ -372,8 +406,10 @@ def fit_sem(syntax: ModelSyntax | ModelSpec, *, data: pd.DataFrame | None = None
         vcov = (2.0 / n_multiplier(n_obs, likelihood)) * np.linalg.inv(H)
     except np.linalg.LinAlgError:
         vcov = np.full((spec.n_free, spec.n_free), np.nan)
-    diff = float(np.max(np.abs(semopy_theta - fit.theta))) if semopy_theta is not None else None
-    result = SemResult(spec, fit.theta, S, n_obs, likelihood, fit, vcov, diff, message)
+    diff = (float(np.max(np.abs(semopy_theta - fit.theta)))
+            if semopy_theta is not None and solver == SOLVER_SEMOPY else None)
+    message = "; ".join(messages) if solver == SOLVER_SEMOPY or messages else ""
+    result = SemResult(spec, fit.theta, S, n_obs, likelihood, fit, vcov, diff, message, solver=solver)
     if not np.all(np.isfinite(vcov)) or np.any(np.diag(vcov) < 0):
         result.warnings.append("the information matrix is singular: standard errors are not available "
                                "(the model may not be identified)")

@@ -9,7 +9,7 @@ AMOS-style theses justify their measurement model by fitting its rivals and comp
 * ``one_factor``   — every analysed item on one factor (also Harman's test as a CFA);
 * user alternatives — each a lavaan model file named in config (``alternatives:``).
 
-Each is fitted by :func:`clusterup.estimation.sem.fit_sem` (semopy + our refinement) and reported
+Each is fitted by :func:`clusterup.estimation.sem.fit_sem` (our optimiser from simple starts) and reported
 with the fit block of :mod:`clusterup.estimation.fitindices`; a model that does not converge is kept
 as a row with ``converged = False`` and empty fit values.  ``aic`` and ``bic`` are the fit block's
 AMOS forms (AIC = χ² + 2q, BIC = χ² + q·ln(N·p)); differences between models fitted to the same
@@ -89,7 +89,7 @@ def unique_name(base: str, taken) -> str:
 
 
 def fit_or_none(syntax: ModelSyntax, data: pd.DataFrame, *, likelihood: str, tol: float,
-                data_source: str = "data", use_semopy: bool = True) -> tuple[SemResult | None, str]:
+                data_source: str = "data", use_semopy: bool | None = None) -> tuple[SemResult | None, str]:
     """Fit a model; a non-convergence is returned as (None, message) instead of stopping the run."""
     try:
         return fit_sem(syntax, data=data, likelihood=likelihood, tol=tol, data_source=data_source,

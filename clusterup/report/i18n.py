@@ -98,8 +98,10 @@ def dynamic_messages() -> list[str]:
              "missing", "consistent", "inconsistent", "not checkable",
              # seeds of provenance.json (rules/provenance.smk), "_" read as a space
              "bootstrap", "parallel analysis",
-             # the solver of every fit block (clusterup/estimation/sem.py, SemResult.fit_block)
-             "semopy SLSQP, refined by clusterup ML (BFGS + Newton)"]
+             # the solver of every fit block (clusterup/estimation/sem.py, SOLVERS)
+             "semopy SLSQP, refined by clusterup ML (BFGS + Newton)",
+             "clusterup ML (BFGS + Newton) from simple start values",
+             "clusterup ML (BFGS + Newton) from the given start values"]
     from clusterup.measurement.alternatives import NO_SECOND_ORDER, NOT_CONVERGED
     from clusterup.structural.power import FITTED_POPULATION
 

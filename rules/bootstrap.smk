@@ -2,6 +2,8 @@
 # resample's random stream depends only on (seed, draw), so results do not depend on N or --cores,
 # and a crashed shard is rerun alone. Shards are ordinary jobs, so an executor plugin (e.g. SLURM)
 # spreads them over a cluster without code changes.
+# priority 10 marks the longest path to the PDF (sem -> shards -> mediation -> hypotheses and the
+# bootstrap figure -> report): among the jobs ready at a moment, Snakemake starts these first.
 SHARDS = list(range(1, BOOTSTRAP_SHARDS + 1))
 
 
@@ -20,6 +22,7 @@ rule bootstrap_shard:
     threads: 1
     resources:
         mem_mb=500,
+    priority: 10
     log:
         "results/logs/bootstrap/shard_{i}.log",
     benchmark:
@@ -41,6 +44,7 @@ rule mediation:
     params:
         samples=config["bootstrap"]["samples"],
         ci_level=config["bootstrap"]["ci_level"],
+    priority: 10
     log:
         "results/logs/mediation.log",
     benchmark:
@@ -62,6 +66,7 @@ rule hypotheses:
         table="results/hypotheses.csv",
     params:
         items_dropped=config["items_dropped"],
+    priority: 10
     log:
         "results/logs/hypotheses.log",
     script:

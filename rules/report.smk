@@ -1,3 +1,5 @@
+# The figures that do not depend on the bootstrap are drawn while it runs; only the bootstrap
+# histograms wait for the gather (rule bootstrap_figure), so they alone lie on the path to the PDF.
 rule figures:
     input:
         code=pkg("figures", "diagrams", "labels", "formatting", "config", "clean", "syntax"),
@@ -9,8 +11,6 @@ rule figures:
         cfa_estimates="results/cfa/estimates.csv",
         r2="results/sem/r2.csv",
         correlations="results/correlations/constructs.csv",
-        effects="results/mediation/effects.csv",
-        draws="results/mediation/draws.csv",
     output:
         cfa_diagram=report("results/figures/cfa_diagram.svg", caption="../templates/snakemake/cfa_diagram.rst",
                            category="Figures"),
@@ -20,11 +20,8 @@ rule figures:
                       category="Figures"),
         heatmap=report("results/figures/correlation_heatmap.svg", caption="../templates/snakemake/correlation_heatmap.rst",
                        category="Figures"),
-        bootstrap=report("results/figures/bootstrap_distributions.svg",
-                         caption="../templates/snakemake/bootstrap_distributions.rst", category="Figures"),
     params:
         items_dropped=config["items_dropped"],
-        effect_labels=config["report"]["effect_labels"],
     log:
         "results/logs/figures.log",
     benchmark:
@@ -39,10 +36,41 @@ rule figures:
 REPORT_LANGUAGES = list(dict.fromkeys(config["report"].get("languages") or [config["report"].get("language", "en")]))
 CATALOGS = sorted(str(p) for p in Path("clusterup/report/locale").rglob("*.po"))
 FINAL_TARGETS += [f"results/report/chapter_{lang}.{ext}" for lang in REPORT_LANGUAGES[1:] for ext in ("html", "pdf")]
+TIMED_JOBS += ["bootstrap_figure"]
 
 # the figures with words (axis titles, legends, effect names) once per further language; the path
 # diagrams show codes only and serve every language
 for _lang in REPORT_LANGUAGES:
+    _dir = "results/figures" if _lang == "en" else f"results/figures/{_lang}"
+    _suffix = "" if _lang == "en" else f"_{_lang}"
+
+    rule:
+        name:
+            f"bootstrap_figure{_suffix}"
+        input:
+            code=pkg("figures", "labels", "formatting", "config", "syntax", *(["i18n"] if _lang != "en" else [])),
+            catalog=CATALOGS if _lang != "en" else [],
+            codebook=CODEBOOK,
+            model=MODEL,
+            hypotheses=HYPOTHESES,
+            effects="results/mediation/effects.csv",
+            draws="results/mediation/draws.csv",
+        output:
+            bootstrap=report(f"{_dir}/bootstrap_distributions.svg",
+                             caption="../templates/snakemake/bootstrap_distributions.rst", category="Figures")
+            if _lang == "en" else f"{_dir}/bootstrap_distributions.svg",
+        params:
+            items_dropped=config["items_dropped"],
+            effect_labels=config["report"]["effect_labels"],
+            language=_lang,
+        priority: 10
+        log:
+            f"results/logs/bootstrap_figure{_suffix}.log",
+        benchmark:
+            f"results/benchmarks/bootstrap_figure{_suffix}.tsv"
+        script:
+            "../scripts/figures.py"
+
     if _lang == "en":
         continue
 
@@ -57,15 +85,11 @@ for _lang in REPORT_LANGUAGES:
             model=MODEL,
             hypotheses=HYPOTHESES,
             correlations="results/correlations/constructs.csv",
-            effects="results/mediation/effects.csv",
-            draws="results/mediation/draws.csv",
         output:
             item_plot=f"results/figures/{_lang}/item_distributions.svg",
             heatmap=f"results/figures/{_lang}/correlation_heatmap.svg",
-            bootstrap=f"results/figures/{_lang}/bootstrap_distributions.svg",
         params:
             items_dropped=config["items_dropped"],
-            effect_labels=config["report"]["effect_labels"],
             language=_lang,
         log:
             f"results/logs/figures_{_lang}.log",
@@ -143,6 +167,7 @@ for _i, _lang in enumerate(REPORT_LANGUAGES):
             likelihood=config["estimation"]["likelihood"],
             data_path=config["data"]["path"],
             impute=config["cleaning"]["impute"],
+        priority: 10
         log:
             f"results/logs/report{_suffix}.log",
         benchmark:

@@ -20,6 +20,7 @@ rule sem:
         tolerance=config["estimation"]["tolerance"],
         seed=config["bootstrap"]["seed"],
         controls=config["controls"],
+    priority: 10
     log:
         "results/logs/sem.log",
     benchmark:

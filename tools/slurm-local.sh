@@ -101,8 +101,9 @@ SlurmctldTimeout=30
 SlurmdTimeout=30
 # every Snakemake start imports the SLURM executor plugin, which runs "scontrol show config"; with
 # the default MessageTimeout (10 s) that call hangs 9 s whenever these daemons are stopped, so
-# every local run (and test) paid 9 s. 2 s: a stopped cluster costs 1 s; loopback RPCs need far less
-MessageTimeout=2
+# every local run (and test) paid 9 s. 1 s (the least): a stopped cluster then answers at once (2 s
+# cost 1 s per Snakemake start, measured); loopback RPCs need far less
+MessageTimeout=1
 InactiveLimit=0
 KillWait=5
 MpiDefault=none

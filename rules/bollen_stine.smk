@@ -18,6 +18,7 @@ if "bollen_stine" in config["sensitivity"]["methods"]:
         output:
             setup="results/.work/bollen_stine/setup.json",
             setup_data="results/.work/bollen_stine/data.npy",
+        priority: 10
         log:
             "results/logs/bollen_stine/setup.log",
         benchmark:
@@ -40,6 +41,7 @@ if "bollen_stine" in config["sensitivity"]["methods"]:
         threads: 1
         resources:
             mem_mb=500,
+        priority: 10
         log:
             "results/logs/bollen_stine/shard_{i}.log",
         benchmark:
@@ -57,6 +59,7 @@ if "bollen_stine" in config["sensitivity"]["methods"]:
             summary="results/sensitivity/bollen_stine.json",
         params:
             samples=BS_SAMPLES,
+        priority: 10
         log:
             "results/logs/bollen_stine/gather.log",
         benchmark:

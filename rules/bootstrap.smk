@@ -2,8 +2,10 @@
 # resample's random stream depends only on (seed, draw), so results do not depend on N or --cores,
 # and a crashed shard is rerun alone. Shards are ordinary jobs, so an executor plugin (e.g. SLURM)
 # spreads them over a cluster without code changes.
-# priority 10 marks the longest path to the PDF (sem -> shards -> mediation -> hypotheses and the
-# bootstrap figure -> report): among the jobs ready at a moment, Snakemake starts these first.
+# priority 10 marks the long paths to the PDF — the scatter/gather stages (bootstrap, and power,
+# Bollen–Stine and the sensitivity panel where present) and sem -> mediation -> hypotheses / bootstrap
+# figure -> report: among the jobs ready at a moment Snakemake starts these first, and the light
+# jobs fill the gaps.
 SHARDS = list(range(1, BOOTSTRAP_SHARDS + 1))
 
 

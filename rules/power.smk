@@ -31,6 +31,7 @@ rule power_setup:
         seed=POWER["seed"],
         mc_draws=POWER["mc_draws"],
         population=POWER["population"],
+    priority: 10
     log:
         "results/logs/power_setup.log",
     benchmark:
@@ -53,6 +54,7 @@ rule power_shard:
     threads: 1
     resources:
         mem_mb=500,
+    priority: 10
     log:
         "results/logs/power/shard_{i}.log",
     benchmark:
@@ -79,6 +81,7 @@ rule power:
         replications=POWER["replications"],
         n=sorted(POWER["n"]),
         items_dropped=config["items_dropped"],
+    priority: 10
     log:
         "results/logs/power.log",
     benchmark:

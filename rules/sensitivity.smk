@@ -31,6 +31,7 @@ rule sensitivity:
         likelihood=config["estimation"]["likelihood"],
         tolerance=config["estimation"]["tolerance"],
         ci_level=config["bootstrap"]["ci_level"],
+    priority: 10
     log:
         "results/logs/sensitivity.log",
     benchmark:

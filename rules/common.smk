@@ -35,8 +35,8 @@ def resolve_shards(value, cluster_default=8):
 BOOTSTRAP_SHARDS = min(resolve_shards(config["bootstrap"]["shards"]), config["bootstrap"]["samples"])
 
 # jobs whose benchmark files feed provenance.json (extended by later stages)
-TIMED_JOBS = ["clean", "describe", "reliability", "efa", "cfa", "correlations", "sem", "nested",
-              "mediation", "figures"] + [f"bootstrap_shard_{i}" for i in range(1, BOOTSTRAP_SHARDS + 1)]
+TIMED_JOBS = ["clean", "describe", "reliability", "efa", "cfa", "correlations", "sem", "solver_check",
+              "nested", "mediation", "figures"] + [f"bootstrap_shard_{i}" for i in range(1, BOOTSTRAP_SHARDS + 1)]
 
 # every template file is an input of the report rule: editing one re-renders only the report
 TEMPLATES = sorted(str(p) for p in Path("templates").rglob("*") if p.is_file())

@@ -144,6 +144,7 @@ for _i, _lang in enumerate(REPORT_LANGUAGES):
             correlations="results/correlations/constructs.csv",
             sem_fit="results/sem/fit.json",
             sem_estimates="results/sem/estimates.csv",
+            solver_check="results/solver_check.json",
             r2="results/sem/r2.csv",
             sem_effects="results/sem/effects.csv",
             sem_modindices="results/sem/modindices.csv",

@@ -29,6 +29,31 @@ rule sem:
         "../scripts/sem.py"
 
 
+
+# the second solver: semopy fits the CFA and the SEM independently and is compared with the
+# estimates above; it runs beside the bootstrap (the fits themselves need no semopy import)
+rule solver_check:
+    input:
+        code=pkg("sem", "ml", "spec", "syntax", "config", "clean", "controls"),
+        clean="results/clean/survey_clean.csv",
+        codebook=CODEBOOK,
+        model=MODEL,
+        hypotheses=HYPOTHESES,
+        cfa_estimates="results/cfa/estimates.csv",
+        sem_estimates="results/sem/estimates.csv",
+    output:
+        check="results/solver_check.json",
+    params:
+        items_dropped=config["items_dropped"],
+        likelihood=config["estimation"]["likelihood"],
+        controls=config["controls"],
+    log:
+        "results/logs/solver_check.log",
+    benchmark:
+        "results/benchmarks/solver_check.tsv"
+    script:
+        "../scripts/solver_check.py"
+
 rule nested:
     input:
         code=pkg("sem", "ml", "spec", "syntax", "fitindices", "mediation", "config", "clean", "controls"),

@@ -15,9 +15,8 @@ def main(smk):
                        items_dropped=smk.params.items_dropped)
     data = read_clean(smk.input.clean, study.codebook)
     model = measurement_model(study.analysis_model)
-    # the chapter's principal fit: semopy estimates, our optimiser refines and checks it
     res = fit_sem(model, data=data, likelihood=smk.params.likelihood, tol=smk.params.tolerance,
-                  use_semopy=True, data_source=smk.input.clean)
+                  data_source=smk.input.clean)
     for w in res.warnings:
         logging.warning(w)
     constructs = study.constructs_measured()

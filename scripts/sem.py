@@ -17,9 +17,8 @@ def main(smk):
     data = read_clean(smk.input.clean, study.codebook)
     model, data, controls = apply_controls(study.analysis_model, data, smk.params.controls, study.codebook)
     write_json(controls.to_dict(), smk.output.controls)
-    # the chapter's principal fit: semopy estimates, our optimiser refines and checks it
     res = fit_sem(model, data=data, likelihood=smk.params.likelihood, tol=smk.params.tolerance,
-                  use_semopy=True, data_source=smk.input.clean)
+                  data_source=smk.input.clean)
     for w in res.warnings:
         logging.warning(w)
     fit = res.fit_block()

@@ -1,18 +1,20 @@
-"""Fitting a model: our ML optimiser, semopy as the second solver of the chapter's principal fits.
+"""Fitting a model: our ML optimiser, and semopy as the independent second solver.
 
 ``fit_sem`` is the only place the stateful ``semopy.Model`` lives: it is built, fitted and
 discarded inside one function, and only numbers leave it.  Who estimates is chosen per call:
 
-* ``use_semopy=True`` (the CFA and the structural model of the chapter): semopy estimates, our ML
-  optimiser (:mod:`clusterup.estimation.ml`) refines to a gradient below ``tol`` — semopy's SLSQP
-  stops early (HS1939 x3 loading 0.7292 vs lavaan's 0.7294) — and the difference between the two
-  solvers is recorded (``solver_max_diff``), so these fits are checked by a second solver;
-* ``use_semopy=None`` (the default: ω's one-factor models, nested and competing models, the
-  robustness refits): our optimiser from simple start values, as lavaan fits from its simple
-  starts; semopy is imported (about 1.5 s) only if that does not converge;
+* ``use_semopy=None`` (the default, every fit of the workflow): our optimiser
+  (:mod:`clusterup.estimation.ml`) from simple start values, as lavaan fits from its simple starts,
+  to a gradient below ``tol``; semopy is imported (about 1.5 s) only if that does not converge;
+* ``use_semopy=True``: semopy estimates and our optimiser refines — semopy's SLSQP stops early
+  (HS1939 x3 loading 0.7292 vs lavaan's 0.7294) — and the difference is recorded
+  (``solver_max_diff``);
 * ``use_semopy=False``: our optimiser only.
 
-The fit block's ``solver`` names the path that produced the estimates (:data:`SOLVERS`).
+The fit block's ``solver`` names the path that produced the estimates (:data:`SOLVERS`).  The
+chapter's CFA and SEM are checked by :func:`semopy_check`, an independent semopy fit compared with
+the estimates the workflow reports (rule ``solver_check``, ``results/solver_check.json``), so the
+check runs beside the bootstrap instead of before it.
 
 Likelihood conventions (SPEC §6):
 
@@ -415,3 +417,47 @@ def fit_sem(syntax: ModelSyntax | ModelSpec, *, data: pd.DataFrame | None = None
                                "(the model may not be identified)")
     result.warnings.extend(result.admissibility())
     return result
+
+
+def semopy_check(syntax: ModelSyntax, *, data: pd.DataFrame, estimates: pd.DataFrame, likelihood: str = "wishart",
+                 data_source: str = "data") -> dict:
+    """An independent semopy fit of ``syntax`` on ``data``, compared with reported ``estimates``.
+
+    ``estimates`` is the estimates table of :meth:`SemResult.estimates` (``cfa/estimates.csv``,
+    ``sem/estimates.csv``): its first rows are the model's matrix entries in specification order.
+    semopy (SLSQP, its MLW objective on the same covariance matrix) starts from its own values;
+    the result is the largest absolute difference between its free parameters and the reported
+    ones, and which parameter it is.  semopy stops early (its SLSQP tolerance), so differences
+    around 1e-3 are expected; a gross difference means one of the two solvers found another
+    optimum.  When semopy fails, ``converged`` is False and ``message`` says why.
+    """
+    from importlib.metadata import version
+
+    spec = build_spec(syntax, list(data.columns), data_source)
+    S, n_obs = sample_moments(data, spec.observed, likelihood)
+    theta = _theta_from_estimates(spec, estimates, data_source)
+    out = {"semopy_version": version("semopy"), "n_parameters": int(spec.n_free)}
+    try:
+        semopy_theta, message = _semopy_estimates(spec, S, n_obs)
+    except Exception as exc:  # reported, not raised: the check failing does not invalidate the fit
+        return {**out, "converged": False, "message": f"semopy failed ({type(exc).__name__}: {exc})",
+                "max_abs_diff": None, "parameter": None}
+    diff = np.abs(semopy_theta - theta)
+    k = int(np.argmax(diff)) if len(diff) else -1
+    where = next((f"{e.lhs} {e.op} {e.rhs}" for e in spec.entries if e.free == k), None)
+    return {**out, "converged": True, "message": message,
+            "max_abs_diff": float(diff[k]) if k >= 0 else 0.0, "parameter": where}
+
+
+def _theta_from_estimates(spec: ModelSpec, estimates: pd.DataFrame, source: str) -> np.ndarray:
+    """θ from an estimates table whose first rows are ``spec.entries`` in order (checked)."""
+    rows = estimates.iloc[: len(spec.entries)]
+    key = list(zip(rows["lhs"].astype(str), rows["op"].astype(str), rows["rhs"].astype(str)))
+    if len(rows) < len(spec.entries) or key != [(e.lhs, e.op, e.rhs) for e in spec.entries]:
+        raise InputError("the estimates table does not list the model's parameters in the order of the model",
+                         file=source, fix="rerun the cfa and sem rules (the model changed after they ran)")
+    theta = np.full(spec.n_free, np.nan)
+    for e, est in zip(spec.entries, rows["est"].to_numpy(dtype=float)):
+        if e.free >= 0:
+            theta[e.free] = est
+    return theta

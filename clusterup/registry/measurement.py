@@ -157,8 +157,9 @@ _FIT = (
     F("gradient_max", "largest absolute gradient at the solution", "discrepancy units"),
     F("iterations", "iterations of the refinement", "count"),
     F("solver", "the optimizers used", "text"),
-    F("solver_max_diff", "largest parameter difference between semopy's and the refined solution", "parameter units"),
-    F("semopy_message", "semopy's optimizer message", "text"),
+    F("solver_max_diff", "largest parameter difference between semopy's and the refined solution when semopy "
+      "started the fit (null otherwise; the CFA and SEM are checked in solver_check.json)", "parameter units"),
+    F("semopy_message", "semopy's optimizer message when semopy was run for this fit", "text"),
     F("warnings", "estimation warnings (e.g. Heywood cases)", "list of text"),
     F("admissible", "no negative variances, correlations within ±1", "boolean"),
     F("model", "the estimated model in lavaan syntax", "lavaan syntax"),

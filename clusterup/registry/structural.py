@@ -21,6 +21,15 @@ FILES = [
                        F("dummy_levels", "dummy column -> level label"),
                        F("endogenous", "variables whose equations the controls enter"))),
     ResultFile("sem/estimates.csv", STAGE, "Parameter estimates of the structural model.", fields=_ESTIMATES),
+    ResultFile("solver_check.json", STAGE,
+               "The second solver: semopy fits the CFA and the structural model independently (its own start "
+               "values, SLSQP, the same covariance matrix) and is compared with cfa/estimates.csv and "
+               "sem/estimates.csv. Each of `cfa`, `sem` holds `semopy_version`, `n_parameters`, `converged`, "
+               "`message` (semopy's, or why it failed), `max_abs_diff` (largest absolute difference between "
+               "semopy's and the reported free parameters; semopy's SLSQP stops early, so about 1e-3 is usual) "
+               "and `parameter` (the one where it occurs, `lhs op rhs`).",
+               fields=(F("cfa", "the check of the measurement model"),
+                       F("sem", "the check of the structural model"))),
     ResultFile("sem/modindices.csv", STAGE, "Modification indices of the structural model, largest first.",
                fields=_MODINDICES),
     ResultFile("sem/r2.csv", STAGE, "Explained variance of every endogenous variable.",

@@ -198,6 +198,8 @@ def build_context(paths: dict[str, str], *, report_cfg: dict, items_dropped: lis
                                for g in column_groups(len(comp), LOADING_COLUMNS, "components", _)]
     ctx["harman"] = r["harman"]
     ctx["cfa_fit"] = r["cfa_fit"]
+    # the independent semopy fit of the CFA and the SEM (rule solver_check), shown under each fit table
+    ctx["solver_check"] = r["solver_check"]
     ctx["cfa_fit_rows"] = judge_fit(r["cfa_fit"])
     ce = r["cfa_estimates"]
     lam = ce[ce["op"] == "=~"].copy()

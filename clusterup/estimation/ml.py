@@ -108,6 +108,7 @@ class MLProblem:
         self._lower_p = np.tril(np.ones((self.p, self.p)))
         self.fast = _Lisrel.build(spec, self.order)
         self._zcols = None                   # gather indices of the Hessian, built on first use
+        self._spec_flat = None               # internal -> spec order of m × m matrices, on first use
 
     def _build_gathers(self) -> None:
         """Flat indices for the Hessian and the information (see :meth:`_sandwich`), built the
@@ -156,11 +157,16 @@ class MLProblem:
             return _trsm_unit_lower(self.eye_m - A)
         return np.linalg.inv(self.eye_m - A)
 
+    def _to_spec_order(self, M: np.ndarray) -> np.ndarray:
+        """An m × m matrix from the internal (causal) order to the spec's (one flat gather)."""
+        if self._spec_flat is None:
+            self._spec_flat = _flat(self.pos, self.pos, self.m)
+        return M.ravel().take(self._spec_flat).reshape(self.m, self.m)
+
     def matrices(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A and S in the spec's variable order (observed, then latent)."""
         A, S = self._internal(theta)
-        ix = np.ix_(self.pos, self.pos)
-        return A[ix], S[ix]
+        return self._to_spec_order(A), self._to_spec_order(S)
 
     def _sigma_parts(self, theta: np.ndarray):
         A, S = self._internal(theta)
@@ -174,8 +180,7 @@ class MLProblem:
         C S Cᵀ (m × m, spec order)."""
         Sigma, G, K, C, S = self._sigma_parts(theta)
         V = (C @ S) @ C.T
-        ix = np.ix_(self.pos, self.pos)
-        return Sigma, G, K, V[ix]
+        return Sigma, G, K, self._to_spec_order(V)
 
     def sigma(self, theta: np.ndarray) -> np.ndarray:
         return self._sigma_parts(theta)[0]

@@ -282,12 +282,16 @@ class MLProblem:
         """Entry gradient ∂F/∂θ_k = 2 v_kᵀ W u_k from the flat Z_cᵀ W Z_c."""
         return 2.0 * self.v_scale * ZW.take(self._g_vu)
 
+    def _products(self, ZX: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """From the flat Z_cᵀ X Z_c: the entry matrices v_kᵀXu_l, v_kᵀXv_l and u_kᵀXu_l."""
+        ne = self.n_entries
+        return (ZX.take(self._f_vu).reshape(ne, ne) * self.v_scale[:, None],
+                ZX.take(self._f_vv).reshape(ne, ne) * self._ss,
+                ZX.take(self._f_uu).reshape(ne, ne))
+
     def _expected_from(self, ZP: np.ndarray) -> np.ndarray:
         """Entry expected information 2[(v_kᵀPu_l)(v_lᵀPu_k) + (v_kᵀPv_l)(u_lᵀPu_k)] (module docstring)."""
-        ne = self.n_entries
-        XP = ZP.take(self._f_vu).reshape(ne, ne) * self.v_scale[:, None]
-        VVP = ZP.take(self._f_vv).reshape(ne, ne) * self._ss
-        UUP = ZP.take(self._f_uu).reshape(ne, ne)
+        XP, VVP, UUP = self._products(ZP)
         return 2.0 * (XP * XP.T + VVP * UUP)
 
     def gradient(self, theta: np.ndarray, S: np.ndarray, logdet_S: float) -> np.ndarray:
@@ -426,10 +430,8 @@ class MLProblem:
         ZM = ZP - ZW
         ne, na, sc = self.n_entries, len(self.a_rows), self.v_scale
         g = self._grad_from(ZW)
-        XP = ZP.take(self._f_vu).reshape(ne, ne) * sc[:, None]
-        XM = ZM.take(self._f_vu).reshape(ne, ne) * sc[:, None]
-        UUP, UUM = ZP.take(self._f_uu).reshape(ne, ne), ZM.take(self._f_uu).reshape(ne, ne)
-        VVP, VVM = ZP.take(self._f_vv).reshape(ne, ne) * self._ss, ZM.take(self._f_vv).reshape(ne, ne) * self._ss
+        XP, VVP, UUP = self._products(ZP)
+        XM, VVM, UUM = self._products(ZM)
         XPt = XP.T
         H = 2.0 * (XM.T * XP + XM * XPt + VVM * UUP + UUM * VVP - XP * XPt - VVP * UUP)
         if na:
@@ -712,7 +714,7 @@ class _Lisrel:
 
 
 def _causal_order(k: int, edges: list[tuple[int, int]]) -> list[int] | None:
-    """Latent variables causes-first for edges (effect, cause), or None if the graph is cyclic."""
+    """Nodes 0..k−1 causes-first for edges (effect, cause), or None if the graph is cyclic."""
     parents: list[set[int]] = [set() for _ in range(k)]
     for r, c in edges:
         if r == c:
@@ -766,25 +768,7 @@ def _trsm_unit_lower(L: np.ndarray) -> np.ndarray:
 
 def _topological_order(spec: ModelSpec) -> list[int] | None:
     """Variables ordered causes-first (so A is strictly lower triangular), or None if cyclic."""
-    m = spec.m
-    parents: list[set[int]] = [set() for _ in range(m)]
-    for e in spec.entries:
-        if e.mat == "A":
-            if e.row == e.col:
-                return None
-            parents[e.row].add(e.col)
-    order: list[int] = []
-    placed = [False] * m
-    while len(order) < m:
-        progress = False
-        for v in range(m):
-            if not placed[v] and all(placed[u] for u in parents[v]):
-                placed[v] = True
-                order.append(v)
-                progress = True
-        if not progress:
-            return None
-    return order
+    return _causal_order(spec.m, [(e.row, e.col) for e in spec.entries if e.mat == "A"])
 
 
 def _logdet_pd(S: np.ndarray) -> float:

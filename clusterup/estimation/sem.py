@@ -81,7 +81,7 @@ class SemResult:
     solver_max_diff: float | None = None
     semopy_message: str = ""
     warnings: list[str] = field(default_factory=list)
-    solver: str = SOLVER_SEMOPY
+    solver: str = ""           # what produced the estimates (fit_sem: one of SOLVERS)
 
     # ---- basic quantities --------------------------------------------------------------------
     @property
@@ -410,8 +410,7 @@ def fit_sem(syntax: ModelSyntax | ModelSpec, *, data: pd.DataFrame | None = None
         vcov = np.full((spec.n_free, spec.n_free), np.nan)
     diff = (float(np.max(np.abs(semopy_theta - fit.theta)))
             if semopy_theta is not None and solver == SOLVER_SEMOPY else None)
-    message = "; ".join(messages) if solver == SOLVER_SEMOPY or messages else ""
-    result = SemResult(spec, fit.theta, S, n_obs, likelihood, fit, vcov, diff, message, solver=solver)
+    result = SemResult(spec, fit.theta, S, n_obs, likelihood, fit, vcov, diff, "; ".join(messages), solver=solver)
     if not np.all(np.isfinite(vcov)) or np.any(np.diag(vcov) < 0):
         result.warnings.append("the information matrix is singular: standard errors are not available "
                                "(the model may not be identified)")
